@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { migrateGraph, CURRENT_VERSION } from './migrations.js';
+
+/** The `format` marker every graph file carries. */
+export const GRAPH_FORMAT = 'tensorloom.graph';
+/** File extension of graph files (used by dialogs and OS file association). */
+export const GRAPH_EXTENSION = 'tlgraph';
+export { CURRENT_VERSION };
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+/** Where a node sits on the canvas. */
+export const PositionSchema = z.object({ x: finite, y: finite }).strict();
+
+/** One layer instance in the graph. */
+export const NodeSchema = z
+  .object({
+    id: z.string().min(1, 'must not be empty'),
+    type: z.string().min(1, 'must name a layer kind, e.g. "Dense"'),
+    name: z.string().min(1, 'must not be empty'),
+    position: PositionSchema,
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** A connection from one node's output handle to another node's input handle. */
+export const EdgeSchema = z
+  .object({
+    id: z.string().min(1, 'must not be empty'),
+    source: z.string().min(1),
+    sourceHandle: z.string().min(1).default('out'),
+    target: z.string().min(1),
+    targetHandle: z.string().min(1),
+  })
+  .strict();
+
+/** Where training data comes from: a built-in dataset, or the user's own files (paths relative to the graph file's folder, or absolute). */
+export const DatasetRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict(),
+  z.object({ kind: z.literal('csv'), path: z.string().min(1), target: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict(),
+  z.object({ kind: z.literal('csvText'), path: z.string().min(1), textColumn: z.string().min(1), target: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict(),
+  z.object({ kind: z.literal('images'), path: z.string().min(1), color: z.enum(['grayscale', 'rgb']).default('rgb'), options: z.record(z.string(), z.unknown()).optional() }).strict(),
+  z.object({ kind: z.literal('text'), path: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict(),
+]);
+
+/** Optimizers the trainer offers (tfjs names). */
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
+/** Compute backends, `auto` picking the fastest available. */
+export const BACKENDS = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
+
+/** Early stopping: stop when the monitored value stops improving. */
+export const EarlyStoppingSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    monitor: z.string().min(1).default('val_loss'),
+    patience: z.number().int().min(0).default(3),
+    minDelta: z.number().min(0).default(0),
+    restoreBestWeights: z.boolean().default(true),
+  })
+  .strict();
+
+/** The training settings saved with a graph. */
+export const TrainingSchema = z
+  .object({
+    optimizer: z.enum(OPTIMIZERS).default('adam'),
+    learningRate: z.number().positive('must be greater than 0').default(0.001),
+    momentum: z.number().min(0).max(1).default(0),
+    batchSize: z.number().int().min(1).max(65536).default(32),
+    epochs: z.number().int().min(1).max(100000).default(10),
+    validationSplit: z.number().min(0).max(0.9).default(0.1),
+    shuffle: z.boolean().default(true),
+    seed: z.number().int().min(0).default(42),
+    earlyStopping: EarlyStoppingSchema.default(() => EarlyStoppingSchema.parse({})),
+    backend: z.enum(BACKENDS).default('auto'),
+    dataset: DatasetRefSchema.nullable().default(null),
+  })
+  .strict();
+
+/** A graph file as stored on disk (current version). */
+export const GraphSchema = z
+  .object({
+    format: z.literal(GRAPH_FORMAT),
+    version: z.literal(CURRENT_VERSION),
+    name: z.string().default('Untitled'),
+    description: z.string().default(''),
+    nodes: z.array(NodeSchema),
+    edges: z.array(EdgeSchema),
+    training: TrainingSchema.default(() => TrainingSchema.parse({})),
+  })
+  .strict();
+
+/** A layer instance. */
+export type GraphNode = z.infer<typeof NodeSchema>;
+/** A connection between two nodes' handles. */
+export type GraphEdge = z.infer<typeof EdgeSchema>;
+/** Reference to the data a graph trains on. */
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+/** Training settings. */
+export type TrainingSettings = z.infer<typeof TrainingSchema>;
+/** Early stopping settings. */
+export type EarlyStopping = z.infer<typeof EarlyStoppingSchema>;
+/** A whole graph document. */
+export type Graph = z.infer<typeof GraphSchema>;
+/** A graph document as written by hand or by code, before defaults are applied. */
+export type GraphInput = z.input<typeof GraphSchema>;
+
+/** The outcome of loading a graph file: the document, or one user-readable message. */
+export type LoadResult = { ok: true; graph: Graph } | { ok: false; error: string };
+
+/** Default training settings. */
+export function defaultTraining(): TrainingSettings {
+  return TrainingSchema.parse({});
+}
+
+/** An empty document. */
+export function createGraph(name = 'Untitled'): Graph {
+  return { format: GRAPH_FORMAT, version: CURRENT_VERSION, name, description: '', nodes: [], edges: [], training: defaultTraining() };
+}
+
+function describePlace(raw: unknown, path: readonly PropertyKey[]): string {
+  const [head, index, ...rest] = path;
+  const field = rest.map(String).join('.');
+  if ((head === 'nodes' || head === 'edges') && typeof index === 'number') {
+    const list = (raw as Record<string, unknown[]>)[head];
+    const item = Array.isArray(list) ? (list[index] as Record<string, unknown> | undefined) : undefined;
+    const label =
+      head === 'nodes'
+        ? typeof item?.name === 'string'
+          ? `node '${item.name}'`
+          : typeof item?.id === 'string'
+            ? `node with id '${item.id}'`
+            : `nodes[${index}]`
+        : typeof item?.id === 'string'
+          ? `edge '${item.id}'`
+          : `edges[${index}]`;
+    return field ? `${label}, field '${field}'` : label;
+  }
+  return path.length ? `field '${path.map(String).join('.')}'` : 'the document';
+}
+
+/** Checks the references between nodes and edges that a schema cannot express; returns the first problem. */
+export function checkStructure(graph: Graph): string | null {
+  const ids = new Set<string>();
+  for (const n of graph.nodes) {
+    if (ids.has(n.id)) return `node '${n.name}' has id '${n.id}', which another node already uses; node ids must be unique`;
+    ids.add(n.id);
+  }
+  const edgeIds = new Set<string>();
+  for (const e of graph.edges) {
+    if (edgeIds.has(e.id)) return `edge '${e.id}' appears twice; edge ids must be unique`;
+    edgeIds.add(e.id);
+    if (!ids.has(e.source)) return `edge '${e.id}' starts at node id '${e.source}', which does not exist; remove the edge or add the node`;
+    if (!ids.has(e.target)) return `edge '${e.id}' ends at node id '${e.target}', which does not exist; remove the edge or add the node`;
+  }
+  return null;
+}
+
+/**
+ * Parses an already-decoded graph object: migrate to the current version, then validate.
+ * Never throws; never returns a partial document.
+ */
+export function parseGraph(raw: unknown): LoadResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'is not a Tensorloom graph: expected a JSON object' };
+  const obj = raw as Record<string, unknown>;
+  if (obj.format !== GRAPH_FORMAT) return { ok: false, error: `is not a Tensorloom graph: its "format" is ${JSON.stringify(obj.format)}, expected "${GRAPH_FORMAT}"` };
+  const migrated = migrateGraph(obj);
+  if (!migrated.ok) return migrated;
+  const parsed = GraphSchema.safeParse(migrated.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: `${describePlace(migrated.value, issue.path)}: ${issue.message}` };
+  }
+  const structural = checkStructure(parsed.data);
+  if (structural) return { ok: false, error: structural };
+  return { ok: true, graph: parsed.data };
+}
+
+/** Loads graph file text: JSON parse, migrate, validate. The error message says where the problem is. */
+export function loadGraph(text: string): LoadResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `is not valid JSON (${(e as Error).message})` };
+  }
+  return parseGraph(raw);
+}
+
+/** Serializes a graph for saving: stable key order, two-space indentation, trailing newline. */
+export function serializeGraph(graph: Graph): string {
+  const ordered = {
+    format: graph.format,
+    version: graph.version,
+    name: graph.name,
+    description: graph.description,
+    nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, name: n.name, position: { x: n.position.x, y: n.position.y }, params: n.params })),
+    edges: graph.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
+    training: graph.training,
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}

@@ -1,0 +1,277 @@
+import type { Graph, GraphNode } from './document.js';
+import { getLayer } from './layers/index.js';
+import { normalizeParams } from './layers/params.js';
+import type { LayerDef, ParamCount, Params } from './layers/types.js';
+import { ShapeError, type Shape } from './shape.js';
+
+/** How serious a diagnostic is: errors block compile and training, warnings do not. */
+export type Severity = 'error' | 'warning';
+
+/** One problem found by validation, keyed to a node when it concerns one. */
+export interface Diagnostic {
+  /** Node the problem is about; null for graph-level problems (e.g. no Output). */
+  nodeId: string | null;
+  /** That node's display name, for messages and the CLI. */
+  nodeName: string | null;
+  severity: Severity;
+  /** The param the problem is about, when there is one (the inspector highlights it). */
+  field?: string;
+  /** Names the node, says what is wrong and how to fix it. */
+  message: string;
+}
+
+/** What inference knows about one node. */
+export interface NodeInference {
+  id: string;
+  /** Output shape with a null batch axis; null when it could not be inferred (see diagnostics). */
+  outputShape: Shape | null;
+  /** Shapes arriving at each input, in port order (variadic: in handle order); undefined when unconnected or unknown. */
+  inputShapes: (Shape | undefined)[];
+  /** Params with defaults applied (invalid values replaced by defaults). */
+  params: Params;
+  paramCount: ParamCount;
+  /** Estimated multiply-adds per sample. */
+  macs: number;
+  /** True when the node lies on a path from an Input to an Output, so it is part of the model. */
+  inModel: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** Result of one inference pass over a graph. */
+export interface GraphInference {
+  nodes: Record<string, NodeInference>;
+  /** Node ids in dependency order (nodes on a cycle are left out). */
+  order: string[];
+  /** Every diagnostic, graph-level first, then by node in dependency order. */
+  diagnostics: Diagnostic[];
+  totals: { trainable: number; nonTrainable: number; macs: number };
+  /** True when there is no error (warnings allowed). */
+  valid: boolean;
+}
+
+/** The edge feeding each input handle of one node. */
+export interface NodeInputs {
+  /** Connected source node id per resolved port slot. */
+  sources: (string | undefined)[];
+}
+
+/** "Conv2D 'conv1'": how messages name a node. */
+export function nodeLabel(node: GraphNode, def?: LayerDef): string {
+  return `${def?.label ?? node.type} '${node.name}'`;
+}
+
+const VARIADIC_HANDLE = /^(.*?)(\d+)$/;
+
+/**
+ * Validates the graph and infers every node's output shape, parameter count and multiply-adds in one
+ * dependency-ordered walk. Never throws: every problem becomes a diagnostic.
+ */
+export function inferGraph(graph: Graph): GraphInference {
+  const nodes: Record<string, NodeInference> = {};
+  const graphDiagnostics: Diagnostic[] = [];
+  const byId = new Map<string, GraphNode>();
+  const defs = new Map<string, LayerDef | undefined>();
+  for (const n of graph.nodes) {
+    byId.set(n.id, n);
+    defs.set(n.id, getLayer(n.type));
+  }
+
+  const nodeDiag = (node: GraphNode, message: string, severity: Severity = 'error', field?: string): void => {
+    const info = nodes[node.id];
+    const d: Diagnostic = { nodeId: node.id, nodeName: node.name, severity, message, ...(field ? { field } : {}) };
+    if (info) info.diagnostics.push(d);
+  };
+
+  for (const n of graph.nodes) {
+    nodes[n.id] = { id: n.id, outputShape: null, inputShapes: [], params: {}, paramCount: { trainable: 0, nonTrainable: 0 }, macs: 0, inModel: false, diagnostics: [] };
+  }
+
+  // Duplicate names: tfjs layer names and code export both need unique names.
+  const seenNames = new Map<string, GraphNode>();
+  for (const n of graph.nodes) {
+    const first = seenNames.get(n.name);
+    if (first) nodeDiag(n, `${nodeLabel(n, defs.get(n.id))} has the same name as ${nodeLabel(first, defs.get(first.id))}; rename one of them`, 'error', 'name');
+    else seenNames.set(n.name, n);
+  }
+
+  // Resolve each edge to a port slot of its target, and build adjacency.
+  const slots = new Map<string, (string | undefined)[]>();
+  const variadicCount = new Map<string, number>();
+  const outgoing = new Map<string, string[]>();
+  const indegree = new Map<string, number>();
+  for (const n of graph.nodes) {
+    outgoing.set(n.id, []);
+    indegree.set(n.id, 0);
+    slots.set(n.id, []);
+  }
+  for (const e of graph.edges) {
+    const src = byId.get(e.source);
+    const dst = byId.get(e.target);
+    if (!src || !dst) continue; // document validation refuses dangling edges; stay total anyway
+    const srcDef = defs.get(src.id);
+    const dstDef = defs.get(dst.id);
+    if (srcDef && srcDef.outputs === 0) {
+      nodeDiag(src, `${nodeLabel(src, srcDef)} has no output, but a connection leaves it; remove that connection`);
+      continue;
+    }
+    if (!dstDef) continue;
+    const targetSlots = slots.get(dst.id)!;
+    let slot = -1;
+    if (dstDef.inputs.kind === 'fixed') {
+      slot = dstDef.inputs.ports.findIndex((p) => p.name === e.targetHandle);
+      if (slot < 0) {
+        const names = dstDef.inputs.ports.map((p) => `'${p.name}'`).join(', ') || 'none';
+        nodeDiag(dst, `${nodeLabel(dst, dstDef)} has no input '${e.targetHandle}' (its inputs: ${names}); reconnect the edge from '${src.name}'`);
+        continue;
+      }
+    } else {
+      const m = VARIADIC_HANDLE.exec(e.targetHandle);
+      if (!m || m[1] !== dstDef.inputs.name) {
+        nodeDiag(dst, `${nodeLabel(dst, dstDef)} has no input '${e.targetHandle}'; reconnect the edge from '${src.name}'`);
+        continue;
+      }
+      slot = Number(m[2]);
+    }
+    if (targetSlots[slot] !== undefined) {
+      const other = byId.get(targetSlots[slot]!)!;
+      nodeDiag(dst, `${nodeLabel(dst, dstDef)} gets two connections into input '${e.targetHandle}' (from '${other.name}' and '${src.name}'); remove one`);
+      continue;
+    }
+    targetSlots[slot] = src.id;
+    if (dstDef.inputs.kind === 'variadic') variadicCount.set(dst.id, (variadicCount.get(dst.id) ?? 0) + 1);
+    outgoing.get(src.id)!.push(dst.id);
+    indegree.set(dst.id, indegree.get(dst.id)! + 1);
+  }
+
+  // Kahn's algorithm, seeded in document order so the walk is deterministic.
+  const order: string[] = [];
+  const queue: string[] = graph.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  const remaining = new Map(indegree);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i]!;
+    order.push(id);
+    for (const next of outgoing.get(id)!) {
+      const r = remaining.get(next)! - 1;
+      remaining.set(next, r);
+      if (r === 0) queue.push(next);
+    }
+  }
+  const ordered = new Set(order);
+  for (const n of graph.nodes) {
+    if (!ordered.has(n.id))
+      nodeDiag(n, `${nodeLabel(n, defs.get(n.id))} is part of a cycle (or fed by one); networks must flow one way, so remove one of the connections in the loop`);
+  }
+
+  // Which nodes lie on an Input → Output path: only those become part of the model.
+  const reachesOutput = new Set<string>();
+  const incoming = new Map<string, string[]>();
+  for (const [src, dsts] of outgoing) for (const d of dsts) (incoming.get(d) ?? incoming.set(d, []).get(d)!).push(src);
+  const stack = graph.nodes.filter((n) => defs.get(n.id)?.id === 'Output').map((n) => n.id);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (reachesOutput.has(id)) continue;
+    reachesOutput.add(id);
+    for (const s of incoming.get(id) ?? []) stack.push(s);
+  }
+
+  for (const id of order) {
+    const node = byId.get(id)!;
+    const info = nodes[id]!;
+    const def = defs.get(id);
+    info.inModel = reachesOutput.has(id);
+    if (!def) {
+      nodeDiag(node, `Node '${node.name}' has unknown layer type '${node.type}'; replace it with a layer from the palette`);
+      continue;
+    }
+    const label = nodeLabel(node, def);
+    const { params, problems } = normalizeParams(def.params, node.params);
+    info.params = params;
+    for (const p of problems) nodeDiag(node, `${label} ${p.message}`, 'error', p.field);
+    const cross = def.checkParams?.(params);
+    if (cross) nodeDiag(node, `${label} ${cross.message}`, 'error', cross.field);
+
+    // Gather input shapes per port slot.
+    const nodeSlots = slots.get(id)!;
+    let blocked = false;
+    let inputs: (Shape | undefined)[];
+    if (def.inputs.kind === 'fixed') {
+      inputs = def.inputs.ports.map((port, i) => {
+        const src = nodeSlots[i];
+        if (src === undefined) {
+          if (!port.optional) {
+            nodeDiag(node, `${label} has nothing connected to its input '${port.name}'; connect a layer's output to it`);
+            blocked = true;
+          }
+          return undefined;
+        }
+        const shape = nodes[src]!.outputShape;
+        if (!shape) blocked = true;
+        return shape ?? undefined;
+      });
+    } else {
+      const connected = nodeSlots.map((src, i) => ({ src, i })).filter((s) => s.src !== undefined);
+      const count = connected.length;
+      const { min, max } = def.inputs;
+      if (count < min) {
+        nodeDiag(node, `${label} needs at least ${min} inputs but has ${count}; connect ${min - count} more`);
+        blocked = true;
+      }
+      if (max !== undefined && count > max) {
+        nodeDiag(node, `${label} takes at most ${max} inputs but has ${count}; remove ${count - max}`);
+        blocked = true;
+      }
+      inputs = connected.map(({ src }) => {
+        const shape = nodes[src!]!.outputShape;
+        if (!shape) blocked = true;
+        return shape ?? undefined;
+      });
+    }
+    info.inputShapes = inputs;
+    if (blocked || problems.length || cross) continue;
+
+    const ctx = { inputs };
+    try {
+      const out = def.inferShape(params, ctx);
+      info.outputShape = out;
+      const count = def.paramCount?.(params, ctx, out) ?? { trainable: 0, nonTrainable: 0 };
+      info.paramCount = count;
+      info.macs = def.macs?.(params, ctx, out) ?? 0;
+    } catch (e) {
+      if (e instanceof ShapeError) nodeDiag(node, `${label} ${e.message}`, 'error', e.field);
+      else nodeDiag(node, `${label} could not be checked (${(e as Error).message}); please report this as a bug`);
+    }
+  }
+
+  // Graph-level checks.
+  const inputsNodes = graph.nodes.filter((n) => defs.get(n.id)?.id === 'Input');
+  const outputNodes = graph.nodes.filter((n) => defs.get(n.id)?.id === 'Output');
+  if (graph.nodes.length > 0 && inputsNodes.length === 0)
+    graphDiagnostics.push({ nodeId: null, nodeName: null, severity: 'error', message: 'The graph has no Input; add an Input layer and set the shape of one sample' });
+  if (graph.nodes.length > 0 && outputNodes.length === 0)
+    graphDiagnostics.push({ nodeId: null, nodeName: null, severity: 'error', message: 'The graph has no Output; connect the last layer to an Output layer and choose its loss' });
+  if (graph.nodes.length === 0)
+    graphDiagnostics.push({ nodeId: null, nodeName: null, severity: 'error', message: 'The graph is empty; add an Input, some layers and an Output' });
+  if (outputNodes.length > 0) {
+    for (const n of graph.nodes) {
+      if (reachesOutput.has(n.id) || !ordered.has(n.id)) continue;
+      const def = defs.get(n.id);
+      if (def?.id === 'Input') nodeDiag(n, `${nodeLabel(n, def)} does not lead to any Output; connect it, or delete it`, 'error');
+      else nodeDiag(n, `${nodeLabel(n, def)} does not lead to any Output, so it is not part of the model; connect it onward or delete it`, 'warning');
+    }
+  }
+
+  const totals = { trainable: 0, nonTrainable: 0, macs: 0 };
+  for (const id of order) {
+    const info = nodes[id]!;
+    if (!info.inModel) continue;
+    totals.trainable += info.paramCount.trainable;
+    totals.nonTrainable += info.paramCount.nonTrainable;
+    totals.macs += info.macs;
+  }
+
+  const diagnostics = [...graphDiagnostics];
+  const orderIndex = new Map(order.map((id, i) => [id, i] as const));
+  const nodeOrder = [...graph.nodes].sort((a, b) => (orderIndex.get(a.id) ?? Infinity) - (orderIndex.get(b.id) ?? Infinity));
+  for (const n of nodeOrder) diagnostics.push(...nodes[n.id]!.diagnostics);
+  return { nodes, order, diagnostics, totals, valid: !diagnostics.some((d) => d.severity === 'error') };
+}
