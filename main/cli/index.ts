@@ -10,12 +10,11 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   validate: () => import('./validate.js'),
   summary: () => import('./summary.js'),
   'export-code': () => import('./export-code.js'),
+  train: () => import('./train.js'),
+  evaluate: () => import('./evaluate.js'),
+  predict: () => import('./predict.js'),
+  serve: () => import('./serve.js'),
 };
-
-/** Registers a command module (used by later modules such as train/serve). */
-export function commandNames(): string[] {
-  return Object.keys(COMMANDS);
-}
 
 async function usage(): Promise<string> {
   const lines = ['usage: tensorloom <command> [options]', '', 'commands:'];
