@@ -125,12 +125,12 @@ function describePlace(raw: unknown, path: readonly PropertyKey[]): string {
     const item = Array.isArray(list) ? (list[index] as Record<string, unknown> | undefined) : undefined;
     const label =
       head === 'nodes'
-        ? typeof item?.name === 'string'
+        ? typeof item?.name === 'string' && item.name !== ''
           ? `node '${item.name}'`
-          : typeof item?.id === 'string'
+          : typeof item?.id === 'string' && item.id !== ''
             ? `node with id '${item.id}'`
             : `nodes[${index}]`
-        : typeof item?.id === 'string'
+        : typeof item?.id === 'string' && item.id !== ''
           ? `edge '${item.id}'`
           : `edges[${index}]`;
     return field ? `${label}, field '${field}'` : label;
@@ -178,8 +178,10 @@ export function parseGraph(raw: unknown): LoadResult {
 /** Loads graph file text: JSON parse, migrate, validate. The error message says where the problem is. */
 export function loadGraph(text: string): LoadResult {
   let raw: unknown;
+  if (text.trim() === '') return { ok: false, error: 'is empty; expected a Tensorloom graph (JSON)' };
   try {
-    raw = JSON.parse(text);
+    // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return { ok: false, error: `is not valid JSON (${(e as Error).message})` };
   }

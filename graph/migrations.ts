@@ -29,11 +29,16 @@ export function migrateGraph(
     return { ok: false, error: `field 'version': must be a whole number of at least 1 (got ${JSON.stringify(version)})` };
   if (version > target)
     return { ok: false, error: `was saved by a newer Tensorloom (graph file version ${version}); this build reads versions up to ${target}. Update Tensorloom to open it` };
-  let current = doc;
+  // Steps work on a clone so a failing step never leaves the caller's object half-upgraded.
+  let current = structuredClone(doc);
   for (let v = version; v < target; v++) {
     const step = steps.find((s) => s.from === v);
     if (!step) return { ok: false, error: `cannot upgrade graph file version ${v}: no migration step from it` };
-    current = { ...step.up(structuredClone(current)), version: v + 1 };
+    try {
+      current = { ...step.up(current), version: v + 1 };
+    } catch (e) {
+      return { ok: false, error: `could not be upgraded from graph file version ${v} to ${v + 1} (${step.description}): ${(e as Error).message}` };
+    }
   }
   return { ok: true, value: current };
 }

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CURRENT_VERSION, createGraph, GRAPH_FORMAT, loadGraph, parseGraph, serializeGraph, type Graph } from '../../graph/document.js';
+
+const fixture = readFileSync(new URL('../fixtures/graph-v1.tlgraph', import.meta.url), 'utf8');
+
+function doc(): Record<string, unknown> {
+  return JSON.parse(fixture) as Record<string, unknown>;
+}
+
+function load(mutate: (d: Record<string, unknown> & { nodes: Record<string, unknown>[]; edges: Record<string, unknown>[] }) => void): ReturnType<typeof loadGraph> {
+  const d = doc() as Record<string, unknown> & { nodes: Record<string, unknown>[]; edges: Record<string, unknown>[] };
+  mutate(d);
+  return loadGraph(JSON.stringify(d));
+}
+
+function errorOf(result: ReturnType<typeof loadGraph>): string {
+  expect(result.ok).toBe(false);
+  // A failed load carries only a message: never a partially read document.
+  expect(result).not.toHaveProperty('graph');
+  return result.ok ? '' : result.error;
+}
+
+describe('loadGraph', () => {
+  it('loads a valid file and applies defaults for omitted fields', () => {
+    const result = loadGraph(fixture);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.graph.nodes.map((n) => n.name)).toEqual(['features', 'hidden', 'dropout', 'classes', 'species']);
+    expect(result.graph.training.dataset).toEqual({ kind: 'builtin', name: 'iris' });
+
+    const minimal = loadGraph(JSON.stringify({ format: GRAPH_FORMAT, version: 1, nodes: [{ id: 'a', type: 'Input', name: 'x', position: { x: 0, y: 0 } }], edges: [] }));
+    expect(minimal.ok).toBe(true);
+    if (!minimal.ok) return;
+    expect(minimal.graph.name).toBe('Untitled');
+    expect(minimal.graph.nodes[0]!.params).toEqual({});
+    expect(minimal.graph.training.optimizer).toBe('adam');
+    expect(minimal.graph.training.batchSize).toBe(32);
+  });
+
+  it.each([
+    ['truncated JSON', '{"format": "tensorloom.graph", "version": 1, "nodes": ['],
+    ['not JSON at all', 'hello'],
+    ['trailing comma', '{"a": 1,}'],
+  ])('refuses malformed JSON (%s) with a JSON message', (_name, text) => {
+    expect(errorOf(loadGraph(text))).toMatch(/^is not valid JSON \(/);
+  });
+
+  it('refuses an empty file', () => {
+    expect(errorOf(loadGraph('  \n'))).toBe('is empty; expected a Tensorloom graph (JSON)');
+  });
+
+  it('accepts a byte-order mark before the JSON', () => {
+    expect(loadGraph(`\ufeff${fixture}`).ok).toBe(true);
+  });
+
+  it.each([
+    ['an array', '[]'],
+    ['a number', '42'],
+    ['null', 'null'],
+  ])('refuses JSON that is %s', (_name, text) => {
+    expect(errorOf(loadGraph(text))).toBe('is not a Tensorloom graph: expected a JSON object');
+  });
+
+  it('refuses a file with another format marker', () => {
+    expect(errorOf(load((d) => (d.format = 'keras.model')))).toBe('is not a Tensorloom graph: its "format" is "keras.model", expected "tensorloom.graph"');
+    expect(errorOf(load((d) => delete d.format)).toString()).toContain('its "format" is undefined');
+  });
+
+  it('refuses a newer version, naming both versions', () => {
+    const error = errorOf(load((d) => (d.version = CURRENT_VERSION + 1)));
+    expect(error).toContain(`graph file version ${CURRENT_VERSION + 1}`);
+    expect(error).toContain(`this build reads versions up to ${CURRENT_VERSION}`);
+    expect(error).toContain('Update Tensorloom');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['text', '1'],
+    ['fractional', 1.5],
+    ['zero', 0],
+  ])('refuses a %s version', (_name, version) => {
+    expect(errorOf(load((d) => (d.version = version)))).toMatch(/^field 'version': must be a whole number of at least 1/);
+  });
+
+  it('names the node and the field path for wrong types inside a node', () => {
+    expect(errorOf(load((d) => ((d.nodes[1]!.position as Record<string, unknown>).x = 'left')))).toMatch(/^node 'hidden', field 'position\.x': /);
+    expect(errorOf(load((d) => (d.nodes[2]!.params = [0.5])))).toMatch(/^node 'dropout', field 'params': /);
+    expect(errorOf(load((d) => (d.nodes[3]!.type = 7)))).toMatch(/^node 'classes', field 'type': .*string/);
+    expect(errorOf(load((d) => (d.nodes[0]!.name = '')))).toMatch(/^node with id 'n1', field 'name': must not be empty/);
+  });
+
+  it('falls back to the index when a node has neither name nor id', () => {
+    expect(errorOf(load((d) => (d.nodes[4] = { type: 'Output' })))).toMatch(/^nodes\[4\], field 'id': /);
+  });
+
+  it('names the edge and field for wrong types inside an edge', () => {
+    expect(errorOf(load((d) => (d.edges[2]!.target = null)))).toMatch(/^edge 'e3', field 'target': /);
+    expect(errorOf(load((d) => delete d.edges[0]!.targetHandle))).toMatch(/^edge 'e1', field 'targetHandle': /);
+  });
+
+  it('names the field path of bad training settings', () => {
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = 0)))).toMatch(/^field 'training\.batchSize': /);
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).optimizer = 'lbfgs')))).toMatch(/^field 'training\.optimizer': /);
+    expect(errorOf(load((d) => ((d.training as Record<string, Record<string, unknown>>).earlyStopping!.patience = -1)))).toMatch(/^field 'training\.earlyStopping\.patience': /);
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).learningRate = 0)))).toMatch(/^field 'training\.learningRate': must be greater than 0/);
+  });
+
+  it('refuses unknown fields rather than dropping them silently', () => {
+    expect(errorOf(load((d) => (d.nodes[1]!.colour = 'red')))).toMatch(/^node 'hidden': .*colour/);
+    expect(errorOf(load((d) => (d.extra = true)))).toMatch(/extra/);
+  });
+
+  it('refuses edges whose endpoints do not exist, naming the edge and the missing id', () => {
+    expect(errorOf(load((d) => (d.edges[1]!.source = 'ghost')))).toBe("edge 'e2' starts at node id 'ghost', which does not exist; remove the edge or add the node");
+    expect(errorOf(load((d) => (d.edges[3]!.target = 'n99')))).toBe("edge 'e4' ends at node id 'n99', which does not exist; remove the edge or add the node");
+  });
+
+  it('refuses duplicate node and edge ids', () => {
+    expect(errorOf(load((d) => (d.nodes[3]!.id = 'n2')))).toBe("node 'classes' has id 'n2', which another node already uses; node ids must be unique");
+    expect(errorOf(load((d) => (d.edges[2]!.id = 'e1')))).toBe("edge 'e1' appears twice; edge ids must be unique");
+  });
+
+  it('parseGraph never throws, whatever it is given', () => {
+    const weird: unknown[] = [undefined, 0, 'x', [], { format: GRAPH_FORMAT }, { format: GRAPH_FORMAT, version: 1 }, { format: GRAPH_FORMAT, version: 1, nodes: 'no', edges: [] }];
+    for (const w of weird) expect(() => parseGraph(w)).not.toThrow();
+    expect(parseGraph({ format: GRAPH_FORMAT, version: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/^field 'nodes': /) });
+  });
+});
+
+describe('serializeGraph', () => {
+  it('round-trips a loaded document exactly', () => {
+    const first = loadGraph(fixture);
+    if (!first.ok) throw new Error(first.error);
+    const text = serializeGraph(first.graph);
+    const second = loadGraph(text);
+    if (!second.ok) throw new Error(second.error);
+    expect(second.graph).toEqual(first.graph);
+    expect(serializeGraph(second.graph)).toBe(text);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('writes keys in a stable order and leaves out session state', () => {
+    const g: Graph = createGraph('ordered');
+    g.nodes.push({ id: 'a', type: 'Input', name: 'x', position: { x: 1, y: 2 }, params: { shape: [2] } });
+    // Extra properties the editor might attach in memory never reach the file.
+    (g.nodes[0] as unknown as Record<string, unknown>).selected = true;
+    const text = serializeGraph(g);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['format', 'version', 'name', 'description', 'nodes', 'edges', 'training']);
+    expect(text).not.toContain('selected');
+    expect(loadGraph(text).ok).toBe(true);
+  });
+});
