@@ -114,7 +114,17 @@ export function inferGraph(graph: Graph): GraphInference {
       nodeDiag(src, `${nodeLabel(src, srcDef)} has no output, but a connection leaves it; remove that connection`);
       continue;
     }
-    if (!dstDef) continue;
+    if (srcDef && e.sourceHandle !== 'out') {
+      nodeDiag(src, `${nodeLabel(src, srcDef)} has no output '${e.sourceHandle}' (its output is 'out'); reconnect the edge to '${dst.name}'`);
+      continue;
+    }
+    if (!dstDef) {
+      // Keep the edge in the dependency graph so an unknown layer type is reported once, on itself,
+      // instead of also making everything upstream look disconnected from the Output.
+      outgoing.get(src.id)!.push(dst.id);
+      indegree.set(dst.id, indegree.get(dst.id)! + 1);
+      continue;
+    }
     const targetSlots = slots.get(dst.id)!;
     let slot = -1;
     if (dstDef.inputs.kind === 'fixed') {

@@ -1,0 +1,304 @@
+import { describe, expect, it } from 'vitest';
+import { createGraph, type Graph } from '../../graph/document.js';
+import { inferGraph, type Diagnostic } from '../../graph/infer.js';
+
+type N = [name: string, type: string, params?: Record<string, unknown>];
+type E = [source: string, target: string, targetHandle?: string, sourceHandle?: string];
+
+/** A graph whose node ids equal their names, so messages and ids line up in assertions. */
+function graph(nodes: N[], edges: E[]): Graph {
+  const g = createGraph('test');
+  g.nodes = nodes.map(([name, type, params], i) => ({ id: name, type, name, position: { x: i * 100, y: 0 }, params: params ?? {} }));
+  g.edges = edges.map(([source, target, targetHandle, sourceHandle], i) => ({ id: `e${i}`, source, sourceHandle: sourceHandle ?? 'out', target, targetHandle: targetHandle ?? 'in' }));
+  return g;
+}
+
+const mlp = (): Graph =>
+  graph(
+    [
+      ['x', 'Input', { shape: [28, 28, 1] }],
+      ['flat', 'Flatten'],
+      ['fc1', 'Dense', { units: 128, activation: 'relu' }],
+      ['drop', 'Dropout', { rate: 0.2 }],
+      ['fc2', 'Dense', { units: 10, activation: 'softmax' }],
+      ['y', 'Output', { loss: 'categoricalCrossentropy' }],
+    ],
+    [['x', 'flat'], ['flat', 'fc1'], ['fc1', 'drop'], ['drop', 'fc2'], ['fc2', 'y']],
+  );
+
+const messages = (ds: Diagnostic[], severity?: 'error' | 'warning'): string[] => ds.filter((d) => !severity || d.severity === severity).map((d) => d.message);
+
+describe('inferGraph on a valid graph', () => {
+  it('infers shapes, params and multiply-adds in dependency order', () => {
+    const r = inferGraph(mlp());
+    expect(r.valid).toBe(true);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.order).toEqual(['x', 'flat', 'fc1', 'drop', 'fc2', 'y']);
+    expect(r.nodes.x!.outputShape).toEqual([null, 28, 28, 1]);
+    expect(r.nodes.flat!.outputShape).toEqual([null, 784]);
+    expect(r.nodes.fc1!.outputShape).toEqual([null, 128]);
+    expect(r.nodes.fc1!.paramCount).toEqual({ trainable: 784 * 128 + 128, nonTrainable: 0 });
+    expect(r.nodes.fc2!.paramCount).toEqual({ trainable: 128 * 10 + 10, nonTrainable: 0 });
+    expect(r.nodes.y!.outputShape).toEqual([null, 10]);
+    expect(r.totals).toEqual({ trainable: 101_770, nonTrainable: 0, macs: 784 * 128 + 128 * 10 });
+    expect(Object.values(r.nodes).every((n) => n.inModel)).toBe(true);
+  });
+
+  it('fills defaults and records the input shapes of each node', () => {
+    const r = inferGraph(mlp());
+    expect(r.nodes.fc1!.params).toEqual({ units: 128, activation: 'relu', useBias: true });
+    expect(r.nodes.fc1!.inputShapes).toEqual([[null, 784]]);
+  });
+
+  it('is deterministic: the walk follows document order among ready nodes', () => {
+    const g = graph(
+      [
+        ['b', 'Input', { shape: [3] }],
+        ['a', 'Input', { shape: [3] }],
+        ['da', 'Dense', { units: 2, activation: 'softmax' }],
+        ['db', 'Dense', { units: 2, activation: 'softmax' }],
+        ['ya', 'Output'],
+        ['yb', 'Output'],
+      ],
+      [['a', 'da'], ['b', 'db'], ['da', 'ya'], ['db', 'yb']],
+    );
+    const r = inferGraph(g);
+    expect(r.valid).toBe(true);
+    expect(r.order).toEqual(['b', 'a', 'db', 'da', 'yb', 'ya']);
+    expect(r.totals.trainable).toBe(2 * (3 * 2 + 2));
+  });
+
+  it('counts a dense layer without bias and on sequences', () => {
+    const g = graph(
+      [['x', 'Input', { shape: [5, 8] }], ['d', 'Dense', { units: 4, useBias: false }], ['y', 'Output', { loss: 'meanSquaredError' }]],
+      [['x', 'd'], ['d', 'y']],
+    );
+    const r = inferGraph(g);
+    expect(r.valid).toBe(true);
+    expect(r.nodes.d!.outputShape).toEqual([null, 5, 4]);
+    expect(r.nodes.d!.paramCount.trainable).toBe(32);
+    expect(r.totals.macs).toBe(8 * 5 * 4);
+  });
+
+  it('never throws, even on inconsistent input', () => {
+    const g = mlp();
+    g.edges.push({ id: 'dangling', source: 'nope', sourceHandle: 'out', target: 'fc1', targetHandle: 'in' });
+    expect(() => inferGraph(g)).not.toThrow();
+  });
+});
+
+describe('inferGraph diagnostics', () => {
+  it('reports every node on a cycle and what it feeds, and blocks the graph', () => {
+    const g = graph(
+      [['x', 'Input', { shape: [4] }], ['a', 'Dense', { units: 4 }], ['b', 'Dense', { units: 4 }], ['c', 'Activation'], ['y', 'Output', { loss: 'meanSquaredError' }]],
+      // 'a' takes its one input from 'b', closing the loop; the Input is left out (it gets its own error).
+      [['a', 'b'], ['b', 'a'], ['b', 'c'], ['c', 'y']],
+    );
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(r.order).toEqual(['x']);
+    for (const name of ['a', 'b', 'c', 'y'])
+      expect(messages(r.nodes[name]!.diagnostics)).toContain(
+        `${name === 'c' ? 'Activation' : name === 'y' ? 'Output' : 'Dense'} '${name}' is part of a cycle (or fed by one); networks must flow one way, so remove one of the connections in the loop`,
+      );
+  });
+
+  it('reports a node connected to itself as a cycle', () => {
+    const g = graph([['x', 'Input', { shape: [2] }], ['a', 'Activation'], ['y', 'Output', { loss: 'meanSquaredError' }]], [['a', 'a'], ['a', 'y']]);
+    const r = inferGraph(g);
+    expect(messages(r.nodes.a!.diagnostics)[0]).toMatch(/^Activation 'a' is part of a cycle/);
+    expect(messages(r.nodes.x!.diagnostics)).toEqual(["Input 'x' does not lead to any Output; connect it, or delete it"]);
+  });
+
+  it('reports unconnected required inputs and does not cascade', () => {
+    const g = mlp();
+    g.edges = g.edges.filter((e) => e.target !== 'fc1');
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(messages(r.nodes.fc1!.diagnostics)).toEqual(["Dense 'fc1' has nothing connected to its input 'in'; connect a layer's output to it"]);
+    // Downstream nodes have no shape but no diagnostics of their own: the cause is reported once.
+    expect(r.nodes.fc2!.outputShape).toBeNull();
+    expect(r.nodes.fc2!.diagnostics).toEqual([]);
+    expect(r.nodes.y!.diagnostics).toEqual([]);
+    // The Input and Flatten no longer reach the Output.
+    expect(messages(r.nodes.x!.diagnostics)).toEqual(["Input 'x' does not lead to any Output; connect it, or delete it"]);
+    expect(r.nodes.flat!.diagnostics).toEqual([
+      { nodeId: 'flat', nodeName: 'flat', severity: 'warning', message: "Flatten 'flat' does not lead to any Output, so it is not part of the model; connect it onward or delete it" },
+    ]);
+  });
+
+  it('warns about side branches that reach no Output, and leaves them out of the totals', () => {
+    const g = mlp();
+    g.nodes.push({ id: 'probe', type: 'Dense', name: 'probe', position: { x: 0, y: 200 }, params: { units: 7 } });
+    g.edges.push({ id: 'ep', source: 'fc1', sourceHandle: 'out', target: 'probe', targetHandle: 'in' });
+    const r = inferGraph(g);
+    expect(r.valid).toBe(true);
+    expect(r.diagnostics).toEqual([
+      { nodeId: 'probe', nodeName: 'probe', severity: 'warning', message: "Dense 'probe' does not lead to any Output, so it is not part of the model; connect it onward or delete it" },
+    ]);
+    expect(r.nodes.probe!.inModel).toBe(false);
+    expect(r.nodes.probe!.paramCount.trainable).toBe(128 * 7 + 7);
+    expect(r.totals.trainable).toBe(101_770);
+  });
+
+  it('refuses an Input that reaches no Output', () => {
+    const g = mlp();
+    g.nodes.push({ id: 'extra', type: 'Input', name: 'extra', position: { x: 0, y: 200 }, params: { shape: [3] } });
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(r.diagnostics).toEqual([{ nodeId: 'extra', nodeName: 'extra', severity: 'error', message: "Input 'extra' does not lead to any Output; connect it, or delete it" }]);
+  });
+
+  it('reports a graph with no Input, no Output, or nothing at all', () => {
+    const noInput = inferGraph(graph([['d', 'Dense'], ['y', 'Output']], [['d', 'y']]));
+    expect(noInput.diagnostics[0]).toEqual({ nodeId: null, nodeName: null, severity: 'error', message: 'The graph has no Input; add an Input layer and set the shape of one sample' });
+
+    const noOutput = inferGraph(graph([['x', 'Input', { shape: [3] }], ['d', 'Dense']], [['x', 'd']]));
+    expect(messages(noOutput.diagnostics)).toEqual(['The graph has no Output; connect the last layer to an Output layer and choose its loss']);
+    expect(noOutput.valid).toBe(false);
+
+    const empty = inferGraph(createGraph());
+    expect(empty.valid).toBe(false);
+    expect(messages(empty.diagnostics)).toEqual(['The graph is empty; add an Input, some layers and an Output']);
+  });
+
+  it('reports duplicate names on the later node, with the name field', () => {
+    const g = mlp();
+    g.nodes.find((n) => n.id === 'fc2')!.name = 'fc1';
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(r.nodes.fc2!.diagnostics).toEqual([
+      { nodeId: 'fc2', nodeName: 'fc1', severity: 'error', field: 'name', message: "Dense 'fc1' has the same name as Dense 'fc1'; rename one of them" },
+    ]);
+    expect(r.nodes.fc1!.diagnostics).toEqual([]);
+  });
+
+  it('reports an unknown layer type once, on that node', () => {
+    const g = mlp();
+    g.nodes.find((n) => n.id === 'drop')!.type = 'Dropot';
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(r.diagnostics).toEqual([{ nodeId: 'drop', nodeName: 'drop', severity: 'error', message: "Node 'drop' has unknown layer type 'Dropot'; replace it with a layer from the palette" }]);
+    expect(r.nodes.fc1!.inModel).toBe(true);
+  });
+
+  it('reports unknown params with the known ones', () => {
+    const g = mlp();
+    g.nodes.find((n) => n.id === 'fc1')!.params = { units: 128, unit: 3 };
+    const r = inferGraph(g);
+    expect(r.nodes.fc1!.diagnostics).toEqual([
+      { nodeId: 'fc1', nodeName: 'fc1', severity: 'error', field: 'unit', message: "Dense 'fc1' has an unknown param 'unit'; remove it (known: units, activation, useBias)" },
+    ]);
+  });
+
+  it.each<[string, string, Record<string, unknown>, string, string]>([
+    ['zero units', 'Dense', { units: 0 }, 'units', "Dense 'l' param 'units' must be at least 1 (got 0)"],
+    ['fractional units', 'Dense', { units: 2.5 }, 'units', "Dense 'l' param 'units' must be a whole number (got 2.5)"],
+    ['units as text', 'Dense', { units: '64' }, 'units', 'Dense \'l\' param \'units\' must be a whole number (got "64")'],
+    ['unknown activation', 'Dense', { activation: 'rel' }, 'activation', "Dense 'l' param 'activation' must be one of linear, relu, sigmoid, tanh, softmax, gelu, swish, elu, selu, softplus, softsign, relu6, hardSigmoid, mish (got \"rel\")"],
+    ['useBias not boolean', 'Dense', { useBias: 1 }, 'useBias', "Dense 'l' param 'useBias' must be true or false (got 1)"],
+    ['dropout rate above range', 'Dropout', { rate: 1.5 }, 'rate', "Dropout 'l' param 'rate' must be between 0 and 0.99 (got 1.5)"],
+    ['negative dropout rate', 'Dropout', { rate: -0.1 }, 'rate', "Dropout 'l' param 'rate' must be between 0 and 0.99 (got -0.1)"],
+    ['dropout rate NaN-like', 'Dropout', { rate: null }, 'rate', "Dropout 'l' param 'rate' must be a number (got null)"],
+  ])('reports out-of-range params: %s', (_case, type, params, field, message) => {
+    const g = graph([['x', 'Input', { shape: [8] }], ['l', type, params], ['y', 'Output', { loss: 'meanSquaredError' }]], [['x', 'l'], ['l', 'y']]);
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(r.nodes.l!.diagnostics).toEqual([{ nodeId: 'l', nodeName: 'l', severity: 'error', field, message }]);
+    // Bad params stop inference at that node instead of guessing a shape.
+    expect(r.nodes.l!.outputShape).toBeNull();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['empty shape', { shape: [] }, "Input 'x' param 'shape' must have at least 1 numbers (got [])"],
+    ['zero dimension', { shape: [28, 0] }, "Input 'x' param 'shape' must hold numbers of at least 1 (got [28,0])"],
+    ['bad dtype', { shape: [2], dtype: 'float64' }, 'Input \'x\' param \'dtype\' must be one of float32, int32 (got "float64")'],
+  ])('reports bad Input params: %s', (_case, params, message) => {
+    const g = graph([['x', 'Input', params], ['y', 'Output', { loss: 'meanSquaredError' }]], [['x', 'y']]);
+    expect(messages(inferGraph(g).nodes.x!.diagnostics)).toEqual([message]);
+  });
+
+  it('reports an edge into a handle the layer does not have', () => {
+    const g = mlp();
+    g.edges.find((e) => e.target === 'fc1')!.targetHandle = 'input';
+    const r = inferGraph(g);
+    expect(messages(r.nodes.fc1!.diagnostics)).toEqual([
+      "Dense 'fc1' has no input 'input' (its inputs: 'in'); reconnect the edge from 'flat'",
+      "Dense 'fc1' has nothing connected to its input 'in'; connect a layer's output to it",
+    ]);
+  });
+
+  it('reports an edge out of a handle the layer does not have', () => {
+    const g = mlp();
+    g.edges.find((e) => e.source === 'fc1')!.sourceHandle = 'out2';
+    const r = inferGraph(g);
+    expect(messages(r.nodes.fc1!.diagnostics)).toContain("Dense 'fc1' has no output 'out2' (its output is 'out'); reconnect the edge to 'drop'");
+  });
+
+  it('reports an edge into an Input and out of an Output', () => {
+    const g = mlp();
+    g.nodes.push({ id: 'z', type: 'Dense', name: 'z', position: { x: 0, y: 0 }, params: {} });
+    g.edges.push({ id: 'bad1', source: 'fc2', sourceHandle: 'out', target: 'x', targetHandle: 'in' });
+    g.edges.push({ id: 'bad2', source: 'y', sourceHandle: 'out', target: 'z', targetHandle: 'in' });
+    const r = inferGraph(g);
+    expect(messages(r.nodes.x!.diagnostics)).toContain("Input 'x' has no input 'in' (its inputs: none); reconnect the edge from 'fc2'");
+    expect(messages(r.nodes.y!.diagnostics)).toContain("Output 'y' has no output, but a connection leaves it; remove that connection");
+  });
+
+  it('reports two edges into one handle, naming both sources', () => {
+    const g = mlp();
+    g.edges.push({ id: 'twice', source: 'x', sourceHandle: 'out', target: 'fc1', targetHandle: 'in' });
+    const r = inferGraph(g);
+    expect(r.valid).toBe(false);
+    expect(messages(r.nodes.fc1!.diagnostics)).toEqual(["Dense 'fc1' gets two connections into input 'in' (from 'flat' and 'x'); remove one"]);
+    // The first connection stands, so shapes keep flowing.
+    expect(r.nodes.fc1!.outputShape).toEqual([null, 128]);
+  });
+
+  it('reports incompatible shapes with a fix', () => {
+    const g = mlp();
+    g.edges = g.edges.filter((e) => e.source !== 'x' && e.target !== 'fc1');
+    g.edges.push({ id: 'direct', source: 'x', sourceHandle: 'out', target: 'fc1', targetHandle: 'in' });
+    const r = inferGraph(g);
+    expect(messages(r.nodes.fc1!.diagnostics)).toEqual(["Dense 'fc1' expects a rank-2 input (or rank-3 for sequences) but gets [null, 28, 28, 1]; add a Flatten before it"]);
+  });
+
+  it.each<[string, number, string, string | null]>([
+    ['one unit with categorical crossentropy', 1, 'categoricalCrossentropy', "Output 'y' uses categoricalCrossentropy, which needs one unit per class, but gets [null, 1]; use binaryCrossentropy for one sigmoid unit, or give the layer before it as many units as classes"],
+    ['one unit with sparse categorical crossentropy', 1, 'sparseCategoricalCrossentropy', "Output 'y' uses sparseCategoricalCrossentropy, which needs one unit per class, but gets [null, 1]; use binaryCrossentropy for one sigmoid unit, or give the layer before it as many units as classes"],
+    ['one unit with binary crossentropy', 1, 'binaryCrossentropy', null],
+    ['three units with categorical crossentropy', 3, 'categoricalCrossentropy', null],
+  ])('checks the Output shape against its loss: %s', (_case, units, loss, message) => {
+    const g = graph([['x', 'Input', { shape: [4] }], ['d', 'Dense', { units }], ['y', 'Output', { loss }]], [['x', 'd'], ['d', 'y']]);
+    const r = inferGraph(g);
+    expect(messages(r.diagnostics)).toEqual(message ? [message] : []);
+    if (message) expect(r.diagnostics[0]!.field).toBe('loss');
+  });
+
+  it('totals trainable, non-trainable params and macs only over the model', () => {
+    const g = graph(
+      [
+        ['x', 'Input', { shape: [10] }],
+        ['a', 'Dense', { units: 20 }],
+        ['act', 'Activation', { activation: 'tanh' }],
+        ['b', 'Dense', { units: 5, useBias: false }],
+        ['y', 'Output', { loss: 'meanSquaredError' }],
+        ['unused', 'Dense', { units: 1000 }],
+      ],
+      [['x', 'a'], ['a', 'act'], ['act', 'b'], ['b', 'y'], ['x', 'unused']],
+    );
+    const r = inferGraph(g);
+    expect(r.totals).toEqual({ trainable: 10 * 20 + 20 + 20 * 5, nonTrainable: 0, macs: 10 * 20 + 20 * 5 });
+    expect(r.valid).toBe(true);
+    expect(messages(r.diagnostics, 'warning')).toHaveLength(1);
+  });
+
+  it('orders diagnostics: graph-level first, then by node in dependency order', () => {
+    const g = graph(
+      [['d2', 'Dense', { units: 0 }], ['x', 'Input', { shape: [3] }], ['d1', 'Dense', { units: -1 }]],
+      [['x', 'd1'], ['d1', 'd2']],
+    );
+    const r = inferGraph(g);
+    expect(r.diagnostics.map((d) => d.nodeId)).toEqual([null, 'd1', 'd2']);
+  });
+});
