@@ -24,7 +24,8 @@ export function checkParamValue(spec: ParamSpec, value: unknown): string | null 
       return null;
     }
     case 'float': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+      if (value === null && spec.nullable) return null;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number${spec.nullable ? ' or empty' : ''}`;
       if (spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min))
         return spec.exclusiveMin ? `must be greater than ${spec.min}` : `must be ${describeRange(spec)}`;
       if (spec.max !== undefined && value > spec.max) return `must be ${describeRange(spec)}`;

@@ -33,10 +33,11 @@ export interface IntParam extends ParamBase {
   nullable?: boolean;
 }
 
-/** A real-valued param. */
+/** A real-valued param; `nullable` allows `null` (Keras' `None`, e.g. ReLU's maxValue). */
 export interface FloatParam extends ParamBase {
   kind: 'float';
-  default: number;
+  default: number | null;
+  nullable?: boolean;
   min?: number;
   max?: number;
   /** When true the value must be strictly above `min`. */
