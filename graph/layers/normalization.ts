@@ -1,2 +1,91 @@
-// Layer kinds of this family are exported here; graph/layers/index.ts collects every export.
-export {};
+import { firstInput, joinSummary, lastDim, requireRank } from './common.js';
+import { defineLayer } from './types.js';
+
+const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
+
+export const BatchNormalization = defineLayer({
+  id: 'BatchNormalization',
+  category: 'Normalization',
+  label: 'BatchNormalization',
+  description: 'Normalizes each channel (last axis) with batch statistics while training and moving averages at inference.',
+  params: {
+    momentum: { kind: 'float', default: 0.99, min: 0, max: 1, doc: 'Momentum of the moving mean and variance used at inference.' },
+    epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, doc: 'Small number added to the variance to avoid dividing by zero.' },
+    center: { kind: 'bool', default: true, doc: 'Learn an offset (beta) added after normalizing.' },
+    scale: { kind: 'bool', default: true, doc: 'Learn a factor (gamma) multiplied after normalizing.' },
+  },
+  inputs: IN,
+  outputs: 1,
+  inferShape: (_p, ctx) => {
+    const s = firstInput(ctx);
+    lastDim(s, 'the channels (last) axis');
+    return s;
+  },
+  paramCount: (p, ctx) => {
+    const c = lastDim(ctx.inputs[0]!);
+    // gamma and beta train; the moving mean and variance are updated by statistics, not gradients.
+    return { trainable: (p.center ? c : 0) + (p.scale ? c : 0), nonTrainable: 2 * c };
+  },
+  tfjs: (p) => ({ factory: 'batchNormalization', args: { momentum: p.momentum, epsilon: p.epsilon, center: p.center, scale: p.scale } }),
+  summary: (p) => joinSummary(!p.center && 'no center', !p.scale && 'no scale'),
+});
+
+export const LayerNormalization = defineLayer({
+  id: 'LayerNormalization',
+  category: 'Normalization',
+  label: 'LayerNormalization',
+  description: 'Normalizes each sample over its last axis, then applies a learned scale and offset.',
+  params: {
+    epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, doc: 'Small number added to the variance to avoid dividing by zero.' },
+  },
+  inputs: IN,
+  outputs: 1,
+  inferShape: (_p, ctx) => {
+    const s = firstInput(ctx);
+    lastDim(s, 'the last axis');
+    return s;
+  },
+  paramCount: (_p, ctx) => ({ trainable: 2 * lastDim(ctx.inputs[0]!), nonTrainable: 0 }),
+  tfjs: (p) => ({ factory: 'layerNormalization', args: { epsilon: p.epsilon } }),
+});
+
+const rateParam = (doc: string) => ({ kind: 'float', default: 0.1, min: 0, max: 0.99, doc }) as const;
+
+export const SpatialDropout1D = defineLayer({
+  id: 'SpatialDropout1D',
+  category: 'Normalization',
+  label: 'SpatialDropout1D',
+  description: 'Dropout that drops whole channels of a sequence instead of single values.',
+  params: { rate: rateParam('Fraction of the channels to drop during training.') },
+  inputs: IN,
+  outputs: 1,
+  inferShape: (_p, ctx) => requireRank(firstInput(ctx), [3], 'it works on sequences [batch, steps, channels]; use Dropout for other inputs'),
+  tfjs: (p) => ({ factory: 'spatialDropout1d', args: { rate: p.rate } }),
+  summary: (p) => String(p.rate),
+});
+
+export const GaussianNoise = defineLayer({
+  id: 'GaussianNoise',
+  category: 'Normalization',
+  label: 'GaussianNoise',
+  description: 'Adds zero-centred Gaussian noise during training (a regularizer); does nothing at inference.',
+  params: { stddev: { kind: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the noise.' } },
+  inputs: IN,
+  outputs: 1,
+  inferShape: (_p, ctx) => firstInput(ctx),
+  tfjs: (p) => ({ factory: 'gaussianNoise', args: { stddev: p.stddev } }),
+  summary: (p) => `σ ${String(p.stddev)}`,
+});
+
+export const GaussianDropout = defineLayer({
+  id: 'GaussianDropout',
+  category: 'Normalization',
+  label: 'GaussianDropout',
+  description: 'Multiplies inputs by Gaussian noise centred on 1 during training; does nothing at inference.',
+  params: { rate: rateParam('Drop probability, as in Dropout; the noise has standard deviation sqrt(rate / (1 - rate)).') },
+  inputs: IN,
+  outputs: 1,
+  inferShape: (_p, ctx) => firstInput(ctx),
+  tfjs: (p) => ({ factory: 'gaussianDropout', args: { rate: p.rate } }),
+  summary: (p) => String(p.rate),
+});
