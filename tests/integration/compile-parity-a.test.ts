@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileGraph } from '../../graph/compile.js';
+import type { Graph } from '../../graph/document.js';
+import { chainGraph, graphOf, type ChainLayer, type NodeSpec } from '../unit/helpers/graphs.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+type Case = [name: string, inputShape: number[], layers: ChainLayer[]];
+
+// Every kind of sections core/conv/pooling/normalization/activation/preprocessing, several param cases each.
+const chains: Case[] = [
+  // Core
+  ['Dense rank 2', [6], [['Dense', { units: 4 }]]],
+  ['Dense rank 3 no bias', [5, 6], [['Dense', { units: 3, useBias: false, activation: 'gelu' }]]],
+  ['Activation swish', [6], [['Activation', { activation: 'swish' }]]],
+  ['Dropout', [6], [['Dropout', { rate: 0.3 }]]],
+  ['Flatten', [4, 3, 2], [['Flatten']]],
+  ['Reshape explicit', [12], [['Reshape', { targetShape: [3, 4] }]]],
+  ['Reshape inferred', [4, 6], [['Reshape', { targetShape: [-1, 3] }]]],
+  ['Reshape to image', [784], [['Reshape', { targetShape: [28, 28, 1] }]]],
+  ['Permute swap', [3, 5], [['Permute', { dims: [2, 1] }]]],
+  ['Permute 3d', [2, 3, 4], [['Permute', { dims: [3, 1, 2] }]]],
+  ['RepeatVector', [5], [['RepeatVector', { n: 3 }]]],
+  ['Masking', [7, 3], [['Masking', { maskValue: 0 }]]],
+  // Convolution
+  ['Conv1D valid', [20, 3], [['Conv1D', { filters: 4, kernelSize: [3] }]]],
+  ['Conv1D same stride 2', [21, 3], [['Conv1D', { filters: 4, kernelSize: [5], strides: [2], padding: 'same' }]]],
+  ['Conv1D causal dilated', [20, 2], [['Conv1D', { filters: 3, kernelSize: [3], padding: 'causal', dilationRate: [2] }]]],
+  ['Conv1D causal stride 2 no bias', [9, 2], [['Conv1D', { filters: 3, kernelSize: [4], strides: [2], padding: 'causal', useBias: false, activation: 'tanh' }]]],
+  ['Conv1D valid dilated no bias', [20, 2], [['Conv1D', { filters: 3, kernelSize: [3], dilationRate: [3], useBias: false }]]],
+  ['Conv2D valid', [10, 10, 3], [['Conv2D', { filters: 8, kernelSize: [3, 3], activation: 'relu' }]]],
+  ['Conv2D same stride 2', [11, 9, 2], [['Conv2D', { filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: 'same' }]]],
+  ['Conv2D valid stride 2 rect kernel', [11, 9, 2], [['Conv2D', { filters: 4, kernelSize: [3, 2], strides: [2, 3] }]]],
+  ['Conv2D dilated', [12, 12, 1], [['Conv2D', { filters: 2, kernelSize: [3, 3], dilationRate: [2, 2] }]]],
+  ['Conv2D dilated same', [12, 12, 1], [['Conv2D', { filters: 2, kernelSize: [3, 3], dilationRate: [2, 2], padding: 'same', useBias: false }]]],
+  ['Conv2DTranspose valid', [5, 5, 3], [['Conv2DTranspose', { filters: 4, kernelSize: [3, 3] }]]],
+  ['Conv2DTranspose same stride 2', [5, 6, 3], [['Conv2DTranspose', { filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: 'same' }]]],
+  ['Conv2DTranspose valid stride 2', [5, 6, 3], [['Conv2DTranspose', { filters: 2, kernelSize: [4, 3], strides: [2, 2], useBias: false }]]],
+  ['Conv2DTranspose valid stride > kernel', [4, 4, 1], [['Conv2DTranspose', { filters: 1, kernelSize: [2, 2], strides: [3, 3] }]]],
+  ['SeparableConv2D valid', [8, 8, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3] }]]],
+  ['SeparableConv2D same dm 2 stride 2', [9, 8, 3], [['SeparableConv2D', { filters: 4, kernelSize: [3, 3], depthMultiplier: 2, strides: [2, 2], padding: 'same' }]]],
+  ['SeparableConv2D no bias', [8, 8, 2], [['SeparableConv2D', { filters: 4, kernelSize: [2, 2], useBias: false }]]],
+  ['DepthwiseConv2D valid', [8, 8, 3], [['DepthwiseConv2D', { kernelSize: [3, 3] }]]],
+  ['DepthwiseConv2D same dm 3 stride 2', [9, 7, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], depthMultiplier: 3, strides: [2, 2], padding: 'same' }]]],
+  ['DepthwiseConv2D no bias', [6, 6, 4], [['DepthwiseConv2D', { kernelSize: [2, 2], useBias: false }]]],
+  ['UpSampling2D nearest', [4, 5, 2], [['UpSampling2D', { size: [2, 2] }]]],
+  ['UpSampling2D bilinear rect', [4, 5, 2], [['UpSampling2D', { size: [3, 2], interpolation: 'bilinear' }]]],
+  ['ZeroPadding2D symmetric', [4, 5, 2], [['ZeroPadding2D', { padding: [2] }]]],
+  ['ZeroPadding2D rows/cols', [4, 5, 2], [['ZeroPadding2D', { padding: [1, 3] }]]],
+  ['ZeroPadding2D four sides', [4, 5, 2], [['ZeroPadding2D', { padding: [1, 0, 2, 3] }]]],
+  ['Cropping2D rows/cols', [8, 9, 2], [['Cropping2D', { cropping: [1, 2] }]]],
+  ['Cropping2D four sides', [8, 9, 2], [['Cropping2D', { cropping: [0, 3, 1, 2] }]]],
+  ['Cropping2D none', [8, 9, 2], [['Cropping2D', {}]]],
+  // Pooling
+  ['MaxPooling1D', [10, 3], [['MaxPooling1D', {}]]],
+  ['MaxPooling1D same stride 1', [9, 3], [['MaxPooling1D', { poolSize: [3], strides: [1], padding: 'same' }]]],
+  ['AveragePooling1D odd', [9, 3], [['AveragePooling1D', { poolSize: [2] }]]],
+  ['AveragePooling1D same stride 2', [9, 3], [['AveragePooling1D', { poolSize: [3], strides: [2], padding: 'same' }]]],
+  ['MaxPooling2D', [28, 28, 1], [['MaxPooling2D', {}]]],
+  ['MaxPooling2D odd same', [7, 9, 2], [['MaxPooling2D', { poolSize: [2, 2], padding: 'same' }]]],
+  ['MaxPooling2D overlapping', [8, 8, 2], [['MaxPooling2D', { poolSize: [3, 3], strides: [2, 2] }]]],
+  ['AveragePooling2D', [6, 8, 3], [['AveragePooling2D', { poolSize: [2, 4] }]]],
+  ['AveragePooling2D same', [7, 7, 1], [['AveragePooling2D', { poolSize: [3, 3], strides: [2, 2], padding: 'same' }]]],
+  ['GlobalMaxPooling1D', [10, 4], [['GlobalMaxPooling1D']]],
+  ['GlobalAveragePooling1D', [10, 4], [['GlobalAveragePooling1D']]],
+  ['GlobalMaxPooling2D', [5, 6, 7], [['GlobalMaxPooling2D']]],
+  ['GlobalAveragePooling2D', [5, 6, 7], [['GlobalAveragePooling2D']]],
+  // Normalization and noise
+  ['BatchNormalization dense', [6], [['BatchNormalization', {}]]],
+  ['BatchNormalization image no center', [4, 4, 3], [['BatchNormalization', { center: false, momentum: 0.9 }]]],
+  ['BatchNormalization no scale', [5, 3], [['BatchNormalization', { scale: false, epsilon: 0.01 }]]],
+  ['LayerNormalization', [6], [['LayerNormalization', {}]]],
+  ['LayerNormalization sequence', [5, 4], [['LayerNormalization', { epsilon: 1e-5 }]]],
+  ['SpatialDropout1D', [7, 3], [['SpatialDropout1D', { rate: 0.2 }]]],
+  ['GaussianNoise', [5, 2], [['GaussianNoise', { stddev: 0.5 }]]],
+  ['GaussianDropout', [6], [['GaussianDropout', { rate: 0.3 }]]],
+  // Activation layers
+  ['ReLU', [6], [['ReLU', {}]]],
+  ['ReLU max 6', [3, 2], [['ReLU', { maxValue: 6 }]]],
+  ['LeakyReLU', [6], [['LeakyReLU', { alpha: 0.1 }]]],
+  ['PReLU vector', [6], [['PReLU']]],
+  ['PReLU image', [3, 4, 2], [['PReLU']]],
+  ['ELU alpha 1', [6], [['ELU', {}]]],
+  ['ELU alpha 0.5', [6], [['ELU', { alpha: 0.5 }]]],
+  ['Softmax', [6], [['Softmax', {}]]],
+  ['Softmax axis 2 (last, positive)', [4, 3], [['Softmax', { axis: 2 }]]],
+  // Preprocessing
+  ['Rescaling', [4, 4, 1], [['Rescaling', { scale: 1 / 255 }]]],
+  ['Rescaling offset', [5], [['Rescaling', { scale: 2, offset: -1 }]]],
+  ['Resizing bilinear up', [4, 6, 3], [['Resizing', { height: 8, width: 5 }]]],
+  ['Resizing nearest down', [9, 9, 1], [['Resizing', { height: 3, width: 4, interpolation: 'nearest' }]]],
+  // A realistic stack: Keras' "Simple MNIST convnet" (34,826 parameters).
+  [
+    'MNIST convnet',
+    [28, 28, 1],
+    [
+      ['Conv2D', { filters: 32, kernelSize: [3, 3], activation: 'relu' }],
+      ['MaxPooling2D', {}],
+      ['Conv2D', { filters: 64, kernelSize: [3, 3], activation: 'relu' }],
+      ['MaxPooling2D', {}],
+      ['Flatten'],
+      ['Dropout', { rate: 0.5 }],
+      ['Dense', { units: 10, activation: 'softmax' }],
+    ],
+  ],
+];
+
+function twoBranches(type: string, params: Record<string, unknown>, a: [number[], ChainLayer[]], b: [number[], ChainLayer[]]): Graph {
+  const nodes: NodeSpec[] = [
+    { id: 'x', type: 'Input', params: { shape: a[0] } },
+    { id: 'y', type: 'Input', params: { shape: b[0] } },
+    { id: 'm', type, name: 'merge', params },
+    { id: 'o', type: 'Output', params: { loss: 'meanSquaredError', metrics: [] } },
+  ];
+  const edges: [string, string, string?][] = [];
+  let prevA = 'x';
+  a[1].forEach(([t, p], i) => {
+    nodes.push({ id: `a${i}`, type: t, params: p ?? {} });
+    edges.push([prevA, `a${i}`]);
+    prevA = `a${i}`;
+  });
+  let prevB = 'y';
+  b[1].forEach(([t, p], i) => {
+    nodes.push({ id: `b${i}`, type: t, params: p ?? {} });
+    edges.push([prevB, `b${i}`]);
+    prevB = `b${i}`;
+  });
+  edges.push([prevA, 'm', 'in0'], [prevB, 'm', 'in1'], ['m', 'o']);
+  return graphOf(nodes, edges);
+}
+
+const merges: [string, Graph][] = [
+  ['Add two', twoBranches('Add', {}, [[8], []], [[8], []])],
+  [
+    'Add three with Dense branch',
+    graphOf(
+      [
+        { id: 'x', type: 'Input', params: { shape: [4] } },
+        { id: 'd1', type: 'Dense', params: { units: 6 } },
+        { id: 'd2', type: 'Dense', params: { units: 6 } },
+        { id: 'd3', type: 'Dense', params: { units: 6 } },
+        { id: 'm', type: 'Add' },
+        { id: 'o', type: 'Output', params: { loss: 'meanSquaredError', metrics: [] } },
+      ],
+      [['x', 'd1'], ['x', 'd2'], ['x', 'd3'], ['d1', 'm', 'in0'], ['d2', 'm', 'in1'], ['d3', 'm', 'in2'], ['m', 'o']],
+    ),
+  ],
+  ['Subtract', twoBranches('Subtract', {}, [[3, 4], []], [[3, 4], []])],
+  ['Multiply', twoBranches('Multiply', {}, [[5], []], [[5], []])],
+  ['Average images', twoBranches('Average', {}, [[4, 4, 2], []], [[4, 4, 2], []])],
+  ['Maximum', twoBranches('Maximum', {}, [[5], []], [[5], []])],
+  ['Minimum', twoBranches('Minimum', {}, [[5], []], [[5], []])],
+  ['Concatenate last', twoBranches('Concatenate', {}, [[8], []], [[4], []])],
+  ['Concatenate axis 1', twoBranches('Concatenate', { axis: 1 }, [[3, 4], []], [[5, 4], []])],
+  ['Concatenate axis -2 images', twoBranches('Concatenate', { axis: -2 }, [[4, 3, 2], []], [[4, 5, 2], []])],
+  ['Concatenate channels after conv', twoBranches('Concatenate', {}, [[6, 6, 1], [['Conv2D', { filters: 3, kernelSize: [3, 3], padding: 'same' }]]], [[6, 6, 2], []])],
+  ['Dot vectors', twoBranches('Dot', { axes: [1] }, [[6], []], [[6], []])],
+  ['Dot cosine', twoBranches('Dot', { axes: [-1], normalize: true }, [[6], []], [[6], []])],
+  ['Dot sequences last axes', twoBranches('Dot', { axes: [2, 2] }, [[3, 4], []], [[5, 4], []])],
+  ['Dot sequences mixed axes', twoBranches('Dot', { axes: [1, 2] }, [[4, 3], []], [[5, 4], []])],
+  ['Dot matrix vector', twoBranches('Dot', { axes: [-1, -1] }, [[3, 4], []], [[4], []])],
+];
+
+const cases: [string, Graph][] = [...chains.map(([n, shape, layers]) => [n, chainGraph(shape, layers)] as [string, Graph]), ...merges];
+
+describe('compile parity (core, conv, pooling, normalization, merge, activation, preprocessing)', () => {
+  it.each(cases)('%s: tfjs shapes and parameter counts equal inference', (_name, graph) => {
+    const compiled = compileGraph(graph, tf);
+    const { model, inference } = compiled;
+    try {
+      const outNode = graph.nodes.find((n) => n.type === 'Output')!;
+      const inferred = inference.nodes[outNode.id]!.outputShape!;
+      expect(model.outputs[0]!.shape).toEqual(inferred);
+      expect(model.countParams()).toBe(inference.totals.trainable + inference.totals.nonTrainable);
+      const trainable = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+      expect(trainable).toBe(inference.totals.trainable);
+      const xs = compiled.inputs.map((i) => tf.randomNormal([2, ...(i.shape.slice(1) as number[])]));
+      const y = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
+      expect(y.shape).toEqual([2, ...inferred.slice(1)]);
+      expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+      tf.dispose([...xs, y]);
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+// The custom layers (Subtract, AlphaELU, CausalConv1D, ImageResizing) must reload with tf.loadLayersModel.
+describe('custom layers survive a save/load round trip', () => {
+  const roundTrips: [string, Graph][] = [
+    ['Subtract', twoBranches('Subtract', {}, [[4], [['Dense', { units: 3 }]]], [[3], []])],
+    ['ELU alpha 0.5', chainGraph([5], [['Dense', { units: 4 }], ['ELU', { alpha: 0.5 }]])],
+    ['causal Conv1D', chainGraph([8, 2], [['Conv1D', { filters: 3, kernelSize: [3], padding: 'causal', dilationRate: [2], activation: 'relu' }]])],
+    ['Resizing', chainGraph([4, 4, 2], [['Resizing', { height: 6, width: 3 }], ['Resizing', { height: 2, width: 2, interpolation: 'nearest' }]])],
+  ];
+  it.each(roundTrips)('%s', async (_name, graph) => {
+    const { model, inputs } = compileGraph(graph, tf, { compile: false });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const xs = inputs.map((i) => tf.randomNormal([3, ...(i.shape.slice(1) as number[])]));
+    const arg = xs.length === 1 ? xs[0]! : xs;
+    const a = model.predict(arg) as tf.Tensor;
+    const b = loaded.predict(arg) as tf.Tensor;
+    expect(b.shape).toEqual(a.shape);
+    const diff = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
+    expect(diff).toBeLessThan(1e-6);
+    tf.dispose([...xs, a, b]);
+    model.dispose();
+    loaded.dispose();
+  });
+});
+
+describe('custom layers compute what Keras computes', () => {
+  it('Subtract gives first minus second', () => {
+    const { model } = compileGraph(twoBranches('Subtract', {}, [[3], []], [[3], []]), tf, { compile: false });
+    const y = model.predict([tf.tensor2d([[5, 2, 1]]), tf.tensor2d([[1, 2, 3]])]) as tf.Tensor;
+    expect(Array.from(y.dataSync())).toEqual([4, 0, -2]);
+    model.dispose();
+  });
+  it('ELU with alpha 0.5 scales the negative part', () => {
+    const { model } = compileGraph(chainGraph([2], [['ELU', { alpha: 0.5 }]]), tf, { compile: false });
+    const y = Array.from((model.predict(tf.tensor2d([[2, -1]])) as tf.Tensor).dataSync());
+    expect(y[0]).toBeCloseTo(2, 6);
+    expect(y[1]).toBeCloseTo(0.5 * (Math.exp(-1) - 1), 6);
+    model.dispose();
+  });
+  it('causal Conv1D never sees later steps', () => {
+    const { model } = compileGraph(chainGraph([6, 1], [['Conv1D', { filters: 1, kernelSize: [3], padding: 'causal' }]]), tf, { compile: false });
+    const base = tf.tensor3d([[[1], [2], [3], [4], [5], [6]]]);
+    const changedLast = tf.tensor3d([[[1], [2], [3], [4], [5], [60]]]);
+    const a = Array.from((model.predict(base) as tf.Tensor).dataSync());
+    const b = Array.from((model.predict(changedLast) as tf.Tensor).dataSync());
+    expect(b.slice(0, 5)).toEqual(a.slice(0, 5));
+    expect(b[5]).not.toEqual(a[5]);
+    model.dispose();
+  });
+});
