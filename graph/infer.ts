@@ -239,13 +239,17 @@ export function inferGraph(graph: Graph): GraphInference {
     info.inputShapes = inputs;
     if (blocked || problems.length || cross) continue;
 
-    const ctx = { inputs };
+    // Only an Input's dtype is known for sure; other layers' outputs stay unknown rather than guessed.
+    const sourceIds = def.inputs.kind === 'fixed' ? def.inputs.ports.map((_, i) => nodeSlots[i]) : nodeSlots.filter((s) => s !== undefined);
+    const dtypes = sourceIds.map((src) => (src !== undefined && defs.get(src)?.id === 'Input' ? (nodes[src]!.params.dtype as 'float32' | 'int32') : undefined));
+    const ctx = { inputs, dtypes };
     try {
       const out = def.inferShape(params, ctx);
       info.outputShape = out;
       const count = def.paramCount?.(params, ctx, out) ?? { trainable: 0, nonTrainable: 0 };
       info.paramCount = count;
       info.macs = def.macs?.(params, ctx, out) ?? 0;
+      for (const w of def.warnings?.(params, ctx) ?? []) nodeDiag(node, `${label} ${w.message}`, 'warning', w.field);
     } catch (e) {
       if (e instanceof ShapeError) nodeDiag(node, `${label} ${e.message}`, 'error', e.field);
       else nodeDiag(node, `${label} could not be checked (${(e as Error).message}); please report this as a bug`);

@@ -2,6 +2,15 @@ import { formatShape, ShapeError, type Shape } from '../shape.js';
 import { firstInput, joinSummary, lastDim, requireRank } from './common.js';
 import { defineLayer, type LayerContext, type Params, type ParamsSpec } from './types.js';
 
+/**
+ * A warning, not an error, for float token ids: tfjs and Keras cast them to int32 (truncating), so a float
+ * Input holding whole numbers (e.g. ids read from a CSV) still works; but it is usually a forgotten dtype.
+ */
+function floatIdsWarning(ctx: LayerContext): { message: string; field?: string }[] {
+  if (ctx.dtypes?.[0] !== 'float32') return [];
+  return [{ message: "reads token ids from a float32 Input; ids are truncated to whole numbers, so set that Input's dtype to int32" }];
+}
+
 /** Token-id input of an embedding: at least [batch, steps]. */
 function tokenInput(ctx: LayerContext): Shape {
   const s = firstInput(ctx);
@@ -23,6 +32,7 @@ export const Embedding = defineLayer({
   outputs: 1,
   inferShape: (p, ctx) => [...tokenInput(ctx), p.outputDim as number],
   paramCount: (p) => ({ trainable: (p.inputDim as number) * (p.outputDim as number), nonTrainable: 0 }),
+  warnings: (_p, ctx) => floatIdsWarning(ctx),
   tfjs: (p) => ({ factory: 'embedding', args: { inputDim: p.inputDim, outputDim: p.outputDim, maskZero: p.maskZero } }),
   summary: (p) => joinSummary(`${String(p.inputDim)}→${String(p.outputDim)}`, p.maskZero === true && 'mask 0'),
 });
@@ -48,6 +58,7 @@ export const PositionalEmbedding = defineLayer({
     return [null, steps, p.embedDim as number];
   },
   paramCount: (p) => ({ trainable: ((p.vocabSize as number) + (p.sequenceLength as number)) * (p.embedDim as number), nonTrainable: 0 }),
+  warnings: (_p, ctx) => floatIdsWarning(ctx),
   tfjs: (p) => ({ factory: 'custom:PositionalEmbedding', args: { vocabSize: p.vocabSize, sequenceLength: p.sequenceLength, embedDim: p.embedDim } }),
   summary: (p) => joinSummary(`${String(p.vocabSize)}→${String(p.embedDim)}`, `${String(p.sequenceLength)} pos`),
 });

@@ -119,6 +119,8 @@ export interface ParamCount {
 export interface LayerContext {
   /** Input shapes in port order; `undefined` for an unconnected optional port. For variadic inputs, the connected ones in handle order. */
   inputs: readonly (Shape | undefined)[];
+  /** Element type of each input in the same order where known (an Input node's dtype); undefined when unknown. */
+  dtypes?: readonly ('float32' | 'int32' | undefined)[];
 }
 
 /**
@@ -155,6 +157,8 @@ export interface LayerDef {
   paramCount?(params: Params, ctx: LayerContext, output: Shape): ParamCount;
   /** Multiply-adds per sample (an estimate; 0 when negligible). */
   macs?(params: Params, ctx: LayerContext, output: Shape): number;
+  /** Warnings about a layer that works but is likely a mistake (e.g. float token ids into an Embedding); run after `inferShape` succeeds. */
+  warnings?(params: Params, ctx: LayerContext): { message: string; field?: string }[];
   /** Cross-param checks beyond ranges; returns a message (and the param) when params conflict. */
   checkParams?(params: Params): { message: string; field?: string } | null;
   /** The tfjs layer for these params; absent for Input and Output, which the compiler handles. */
