@@ -1,0 +1,239 @@
+// Chooses the compute backend for training: native CUDA, native CPU, WebAssembly or plain JS, in
+// that order, and says why each faster one was passed over.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import util from 'node:util';
+import * as tfjs from '@tensorflow/tfjs';
+import { registerWasmKernels } from './kernels/index.js';
+
+export type Tf = typeof tfjs;
+export type BackendName = 'gpu' | 'node' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export const BACKEND_NAMES: readonly BackendName[] = ['gpu', 'node', 'wasm', 'cpu'];
+
+export interface SelectedBackend {
+  /** The TensorFlow.js namespace to train with (tfjs-node's own namespace for gpu/node). */
+  tf: Tf;
+  backend: BackendName;
+  /** The hardware it runs on, e.g. "NVIDIA GeForce RTX 3080" or "AMD EPYC, 1 of 2 threads". */
+  device: string;
+  /** One line per faster backend that was skipped, with the reason and how to enable it. */
+  notes: string[];
+}
+
+export interface BackendAvailability {
+  backend: BackendName;
+  available: boolean;
+  /** The hardware it would run on, when available. */
+  device?: string;
+  /** Why it is unavailable, and how to enable it. */
+  reason?: string;
+}
+
+/** An explicitly requested backend that cannot be used here. */
+export class BackendUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+const PACKAGES = { gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node' } as const;
+const INSTALL_HINT = {
+  gpu: 'npm install @tensorflow/tfjs-node-gpu@4.22.0; needs an NVIDIA GPU with CUDA 11.2 + cuDNN 8.1',
+  node: 'npm install @tensorflow/tfjs-node@4.22.0 for native multi-threaded CPU training',
+} as const;
+
+function cpuDevice(threads: number): string {
+  const cpus = os.cpus();
+  const model = (cpus[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim();
+  return `${model}, ${threads} of ${cpus.length} thread${cpus.length === 1 ? '' : 's'}`;
+}
+
+function isInstalled(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * tfjs-node 4.22.0 (the last release) calls `util.isNullOrUndefined`, `util.isArray` and other
+ * `util.is*` helpers that Node 23 removed, so on Node 24 (recent Electron) its first op throws
+ * "util_1.isNullOrUndefined is not a function". The upstream fix (tensorflow/tfjs#8425) is merged
+ * but unreleased. tfjs-node is CommonJS and reads them from the shared `util` module object at
+ * call time, so defining the missing ones before the import restores it; existing ones are kept.
+ */
+export function shimNodeUtilForTfjsNode(target: Record<string, unknown> = util as unknown as Record<string, unknown>): void {
+  const shims: Record<string, (v: unknown) => boolean> = {
+    isArray: (v) => Array.isArray(v),
+    isBoolean: (v) => typeof v === 'boolean',
+    isBuffer: (v) => Buffer.isBuffer(v),
+    isDate: (v) => v instanceof Date,
+    isError: (v) => v instanceof Error,
+    isFunction: (v) => typeof v === 'function',
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === 'number',
+    isObject: (v) => v !== null && typeof v === 'object',
+    isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
+    isRegExp: (v) => v instanceof RegExp,
+    isString: (v) => typeof v === 'string',
+    isSymbol: (v) => typeof v === 'symbol',
+    isUndefined: (v) => v === undefined,
+  };
+  for (const [name, fn] of Object.entries(shims)) if (typeof target[name] !== 'function') target[name] = fn;
+}
+
+// The GPU check runs in a child process: TensorFlow logs which devices it created (and which CUDA
+// libraries it could not load) on native stderr, which this process cannot read, and a broken
+// CUDA install can abort the process outright.
+const GPU_PROBE = `
+const util = require('util');
+if (typeof util.isNullOrUndefined !== 'function') util.isNullOrUndefined = (v) => v === null || v === undefined;
+if (typeof util.isArray !== 'function') util.isArray = Array.isArray;
+const tf = require(${JSON.stringify(PACKAGES.gpu)});
+tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync();
+console.log('probe-ok');
+`;
+
+interface GpuProbe {
+  ok: boolean;
+  device?: string;
+  reason?: string;
+}
+
+let gpuProbeCache: GpuProbe | undefined;
+
+/** Parses TensorFlow's log of a tfjs-node-gpu start-up: did it create a GPU device, and which. */
+export function parseGpuProbe(stdout: string, stderr: string, status: number | null): GpuProbe {
+  const created = /Created device \S*GPU:\d+.*?name: ([^,]+)/.exec(stderr);
+  if (created) return { ok: true, device: created[1]!.trim() };
+  const missing = /Could not load dynamic library '([^']+)'/.exec(stderr);
+  if (missing) return { ok: false, reason: `${PACKAGES.gpu} is installed but CUDA library ${missing[1]} could not be loaded, so TensorFlow would silently run on the CPU (install CUDA 11.2 + cuDNN 8.1)` };
+  if (!stdout.includes('probe-ok')) {
+    const last = stderr.trim().split('\n').filter(Boolean).pop() ?? `exit status ${status}`;
+    return { ok: false, reason: `${PACKAGES.gpu} failed to load: ${last.slice(0, 200)}` };
+  }
+  return { ok: false, reason: `${PACKAGES.gpu} loaded but TensorFlow created no GPU device (no NVIDIA GPU or driver visible)` };
+}
+
+function probeGpu(): GpuProbe {
+  if (gpuProbeCache) return gpuProbeCache;
+  if (!isInstalled(PACKAGES.gpu)) return (gpuProbeCache = { ok: false, reason: `${PACKAGES.gpu} is not installed (${INSTALL_HINT.gpu})` });
+  const r = spawnSync(process.execPath, ['-e', GPU_PROBE], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    // Electron's binary acts as plain Node with this; TF must log device creation (level 0).
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '0' },
+  });
+  gpuProbeCache = parseGpuProbe(r.stdout ?? '', r.stderr ?? '', r.status);
+  return gpuProbeCache;
+}
+
+async function importNative(pkg: string): Promise<Tf> {
+  shimNodeUtilForTfjsNode();
+  const mod = (await import(pkg)) as Tf & { default?: Tf };
+  const tf = mod.default && typeof mod.default.tensor === 'function' ? mod.default : mod;
+  await tf.setBackend('tensorflow');
+  await tf.ready();
+  return tf;
+}
+
+type Attempt = { ok: true; selected: Omit<SelectedBackend, 'notes'> } | { ok: false; reason: string };
+
+async function tryGpu(): Promise<Attempt> {
+  const probe = probeGpu();
+  if (!probe.ok) return { ok: false, reason: probe.reason! };
+  try {
+    return { ok: true, selected: { tf: await importNative(PACKAGES.gpu), backend: 'gpu', device: probe.device! } };
+  } catch (e) {
+    return { ok: false, reason: `${PACKAGES.gpu} failed to load: ${(e as Error).message}` };
+  }
+}
+
+async function tryNode(): Promise<Attempt> {
+  // tfjs-node-gpu without a usable GPU is still the native CPU backend.
+  const pkg = isInstalled(PACKAGES.node) ? PACKAGES.node : isInstalled(PACKAGES.gpu) ? PACKAGES.gpu : null;
+  if (!pkg) return { ok: false, reason: `${PACKAGES.node} is not installed (${INSTALL_HINT.node})` };
+  try {
+    return { ok: true, selected: { tf: await importNative(pkg), backend: 'node', device: cpuDevice(os.cpus().length) } };
+  } catch (e) {
+    return { ok: false, reason: `${pkg} failed to load: ${(e as Error).message}` };
+  }
+}
+
+async function tryWasm(): Promise<Attempt> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels(tfjs);
+    if (!(await tfjs.setBackend('wasm'))) return { ok: false, reason: '@tensorflow/tfjs-backend-wasm failed to initialise' };
+    await tfjs.ready();
+    const simd = await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = wasm.getThreadsCount();
+    return { ok: true, selected: { tf: tfjs, backend: 'wasm', device: `${cpuDevice(threads)} (WebAssembly${simd ? ' SIMD' : ', no SIMD'})` } };
+  } catch (e) {
+    return { ok: false, reason: `@tensorflow/tfjs-backend-wasm failed to load: ${(e as Error).message}` };
+  }
+}
+
+async function tryCpu(): Promise<Attempt> {
+  await tfjs.setBackend('cpu');
+  await tfjs.ready();
+  return { ok: true, selected: { tf: tfjs, backend: 'cpu', device: `${cpuDevice(1)} (plain JavaScript)` } };
+}
+
+const TRY: Record<BackendName, () => Promise<Attempt>> = { gpu: tryGpu, node: tryNode, wasm: tryWasm, cpu: tryCpu };
+
+/**
+ * Loads and activates a backend. `auto` takes the first of gpu, node, wasm, cpu that works and
+ * explains each skipped one in `notes`; an explicit choice that cannot be used throws
+ * `BackendUnavailableError` with the reason and the fix.
+ */
+export async function selectBackend(preference: BackendPreference): Promise<SelectedBackend> {
+  if (preference !== 'auto') {
+    if (!TRY[preference]) throw new BackendUnavailableError(`Unknown backend '${preference as string}'; choose one of auto, ${BACKEND_NAMES.join(', ')}.`);
+    const r = await TRY[preference]();
+    if (!r.ok) throw new BackendUnavailableError(`Backend '${preference}' is not available: ${r.reason}. Use --backend auto to pick the fastest available one.`);
+    return { ...r.selected, notes: [] };
+  }
+  const notes: string[] = [];
+  for (const name of BACKEND_NAMES) {
+    const r = await TRY[name]();
+    if (r.ok) return { ...r.selected, notes };
+    notes.push(`${name}: ${r.reason}`);
+  }
+  throw new BackendUnavailableError(`No backend could be loaded:\n${notes.join('\n')}`);
+}
+
+/**
+ * Every backend's availability and device, without changing the active backend. The native ones
+ * are judged by installation and the GPU probe, not by loading them into this process.
+ */
+export async function listBackends(): Promise<BackendAvailability[]> {
+  const cpus = os.cpus().length;
+  const out: BackendAvailability[] = [];
+  const gpu = probeGpu();
+  out.push(gpu.ok ? { backend: 'gpu', available: true, device: gpu.device! } : { backend: 'gpu', available: false, reason: gpu.reason! });
+  const nodePkg = isInstalled(PACKAGES.node) || isInstalled(PACKAGES.gpu);
+  out.push(nodePkg ? { backend: 'node', available: true, device: cpuDevice(cpus) } : { backend: 'node', available: false, reason: `${PACKAGES.node} is not installed (${INSTALL_HINT.node})` });
+  let wasmOk: BackendAvailability;
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const simd = await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    // Thread count is only known once the backend has started; before that it is 1 in Node.
+    const threads = tfjs.findBackend('wasm') ? wasm.getThreadsCount() : 1;
+    wasmOk = { backend: 'wasm', available: true, device: `${cpuDevice(threads)} (WebAssembly${simd ? ' SIMD' : ', no SIMD'})` };
+  } catch (e) {
+    wasmOk = { backend: 'wasm', available: false, reason: `@tensorflow/tfjs-backend-wasm failed to load: ${(e as Error).message}` };
+  }
+  out.push(wasmOk);
+  out.push({ backend: 'cpu', available: true, device: `${cpuDevice(1)} (plain JavaScript)` });
+  return out;
+}

@@ -1,0 +1,108 @@
+// Gradient kernels for 2-D and depthwise convolution on the wasm backend, built from the wasm
+// backend's own fast kernels (XNNPACK convolutions, pad, slice, transpose) rather than JS loops.
+import type * as tfjs from '@tensorflow/tfjs';
+import { asTensor, pair, padOrCrop, type Explicit, type Tf } from './util.js';
+
+type Attrs = Record<string, unknown>;
+type Pad = 'valid' | 'same' | number | Explicit;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+function checkNhwc(kernel: string, dataFormat: unknown): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') throw new Error(`${kernel} on wasm supports only NHWC (channelsLast) data, got ${String(dataFormat)}`);
+}
+
+/**
+ * dW[p, r, ci, co] = sum over b, i, j of x[b, i*sh + p - top, j*sw + r - left, ci] * dy[b, i, j, co].
+ * With batch and channel axes swapped this is itself a convolution: input x^T [ci, H, W, b],
+ * filter dy^T [oh, ow, b, co], the forward strides becoming dilations; its output [ci, kh, kw, co]
+ * transposes into the filter gradient. One XNNPACK convolution instead of a JS loop.
+ */
+export function conv2DBackpropFilter(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs): tfjs.Tensor {
+  checkNhwc('Conv2DBackpropFilter', attrs.dataFormat);
+  const filterShape = attrs.filterShape as [number, number, number, number];
+  return tf.tidy(() => {
+    const x = asTensor<tfjs.Rank.R4>(tf, inputs.x!);
+    const dy = asTensor<tfjs.Rank.R4>(tf, inputs.dy!);
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, pair(attrs.strides as [number, number]), 1, attrs.pad as Pad, attrs.dimRoundingMode as Rounding);
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
+    const { top, left } = info.padInfo;
+    // Rows of padded input the forward pass read; rows beyond them (valid padding, stride > 1) are cropped.
+    const bottom = kh + (oh - 1) * sh - top - x.shape[1];
+    const right = kw + (ow - 1) * sw - left - x.shape[2];
+    const xc = padOrCrop(tf, x, 0, Math.min(0, bottom), 0, Math.min(0, right));
+    const xt = xc.transpose<tfjs.Tensor4D>([3, 1, 2, 0]);
+    const dyt = dy.transpose<tfjs.Tensor4D>([1, 2, 0, 3]);
+    const pads: Explicit = [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]];
+    const out = tf.conv2d(xt, dyt, 1, pads, 'NHWC', [sh, sw]);
+    return out.transpose([1, 2, 0, 3]);
+  });
+}
+
+/** Inserts (s - 1) zeros after every row/column of an NHWC tensor (the transpose of striding). */
+function zeroUpsample(tf: Tf, dy: tfjs.Tensor4D, sh: number, sw: number): tfjs.Tensor4D {
+  let t = dy;
+  const [b, h, w, c] = t.shape;
+  if (sh > 1) t = t.reshape([b, h, 1, w, c]).pad([[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, 0]]).reshape([b, h * sh, w, c]);
+  if (sw > 1) t = t.reshape([b, h * sh, w, 1, c]).pad([[0, 0], [0, 0], [0, 0], [0, sw - 1], [0, 0]]).reshape([b, h * sh, w * sw, c]);
+  return t;
+}
+
+/**
+ * dx[b, h, w, c] = sum over q, p, r of dy[b, i, j, c*m + q] * W[p, r, c, q] where
+ * h = i*sh + p*dh - top: a stride-1 depthwise correlation of the zero-upsampled, padded dy with
+ * the spatially flipped filter over c*m channels, then summed over the m multiplier channels.
+ */
+export function depthwiseConv2dNativeBackpropInput(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs): tfjs.Tensor {
+  const inputShape = attrs.inputShape as [number, number, number, number];
+  return tf.tidy(() => {
+    const dy = asTensor<tfjs.Rank.R4>(tf, inputs.dy!);
+    const filter = asTensor<tfjs.Rank.R4>(tf, inputs.filter!);
+    const [dh, dw] = pair(attrs.dilations as [number, number]);
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, pair(attrs.strides as [number, number]), [dh, dw], attrs.pad as Pad, attrs.dimRoundingMode as Rounding, true);
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
+    const [b, h, w, c] = inputShape;
+    const m = filter.shape[3];
+    const ekh = (kh - 1) * dh + 1;
+    const ekw = (kw - 1) * dw + 1;
+    const up = zeroUpsample(tf, dy, sh, sw); // oh*sh rows: (oh-1)*sh+1 real ones plus sh-1 zero rows
+    const pt = ekh - 1 - info.padInfo.top;
+    const pl = ekw - 1 - info.padInfo.left;
+    const pb = h + ekh - 1 - oh * sh - pt;
+    const pr = w + ekw - 1 - ow * sw - pl;
+    const padded = padOrCrop(tf, up, pt, pb, pl, pr);
+    const flipped = filter.reverse([0, 1]).reshape<tfjs.Tensor4D>([kh, kw, c * m, 1]);
+    const out = tf.depthwiseConv2d(padded, flipped, 1, 'valid', 'NHWC', [dh, dw]);
+    return m === 1 ? out : out.reshape([b, h, w, c, m]).sum(-1);
+  });
+}
+
+/**
+ * dW[p, r, c, q] = sum over b, i, j of x[b, i*sh + p*dh - top, j*sw + r*dw - left, c] * dy[b, i, j, c*m + q]:
+ * for each filter tap a strided slice of the padded input times dy, reduced over batch and space.
+ */
+export function depthwiseConv2dNativeBackpropFilter(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs): tfjs.Tensor {
+  const filterShape = attrs.filterShape as [number, number, number, number];
+  return tf.tidy(() => {
+    const x = asTensor<tfjs.Rank.R4>(tf, inputs.x!);
+    const dy = asTensor<tfjs.Rank.R4>(tf, inputs.dy!);
+    const [dh, dw] = pair(attrs.dilations as [number, number]);
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, pair(attrs.strides as [number, number]), [dh, dw], attrs.pad as Pad, attrs.dimRoundingMode as Rounding, true);
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
+    const { top, left } = info.padInfo;
+    const [b, h, w, c] = x.shape;
+    const m = filterShape[3];
+    const rows = (kh - 1) * dh + (oh - 1) * sh + 1;
+    const cols = (kw - 1) * dw + (ow - 1) * sw + 1;
+    const xp = padOrCrop(tf, x, top, rows - top - h, left, cols - left - w);
+    const dy5 = m === 1 ? dy : dy.reshape([b, oh, ow, c, m]);
+    const taps: tfjs.Tensor[] = [];
+    for (let p = 0; p < kh; p++) {
+      for (let r = 0; r < kw; r++) {
+        const xs = tf.stridedSlice(xp, [0, p * dh, r * dw, 0], [b, p * dh + (oh - 1) * sh + 1, r * dw + (ow - 1) * sw + 1, c], [1, sh, sw, 1]);
+        const prod = m === 1 ? xs.mul(dy5) : xs.reshape([b, oh, ow, c, 1]).mul(dy5);
+        taps.push(prod.sum([0, 1, 2]));
+      }
+    }
+    return tf.stack(taps).reshape(filterShape);
+  });
+}
