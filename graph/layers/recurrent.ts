@@ -62,10 +62,11 @@ function recurrentLayer(id: 'SimpleRNN' | 'LSTM' | 'GRU', gates: number, factory
 }
 
 // tfjs defaults recurrentActivation to hardSigmoid and LSTM's unitForgetBias to off; Keras 3 uses sigmoid and
-// unit_forget_bias=True, so both are set explicitly to keep Keras semantics (and exported Python equivalent).
+// unit_forget_bias=True, so both are set explicitly to keep Keras semantics. GRU states resetAfter: false (tfjs
+// only has that variant) so a Python export that maps these args gets reset_after=False and the same count.
 export const SimpleRNN = recurrentLayer('SimpleRNN', 1, 'simpleRNN', 'Fully connected recurrent layer: the output is fed back as the next step\'s state.', {});
 
 export const LSTM = recurrentLayer('LSTM', 4, 'lstm', 'Long short-term memory: a gated recurrent layer that keeps long-range context.', { recurrentActivation: 'sigmoid', unitForgetBias: true });
 
-export const GRU = recurrentLayer('GRU', 3, 'gru', 'Gated recurrent unit: a lighter gated recurrent layer (tfjs variant, reset_after=False).', { recurrentActivation: 'sigmoid' });
+export const GRU = recurrentLayer('GRU', 3, 'gru', 'Gated recurrent unit: a lighter gated recurrent layer (tfjs variant, reset_after=False).', { recurrentActivation: 'sigmoid', resetAfter: false });
 
