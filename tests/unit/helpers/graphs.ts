@@ -73,3 +73,20 @@ export function chainShape(inputShape: number[], layers: ChainLayer[], opts: Cha
 export function errorsOf(inference: GraphInference): string[] {
   return inference.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
 }
+
+/** A shape case for table-driven tests: name, input shape, layers, expected output shape of the last layer, and optionally its parameter count. */
+export type ShapeCase = [name: string, inputShape: number[], layers: ChainLayer[], expected: Shape, params?: { trainable: number; nonTrainable?: number }];
+
+/** An error case: name, input shape, layers, and a substring (or pattern) of one expected error message. */
+export type ErrorCase = [name: string, inputShape: number[], layers: ChainLayer[], message: string | RegExp];
+
+/** Infers a shape case and returns what a test compares: the last layer's shape, its counts, and any errors. */
+export function runShapeCase(inputShape: number[], layers: ChainLayer[]): { shape: Shape | null; trainable: number; nonTrainable: number; errors: string[] } {
+  const { inference, last } = inferChain(inputShape, layers);
+  return { shape: last.outputShape, trainable: last.paramCount.trainable, nonTrainable: last.paramCount.nonTrainable, errors: errorsOf(inference) };
+}
+
+/** True when one of the messages contains the substring or matches the pattern. */
+export function hasMessage(messages: string[], expected: string | RegExp): boolean {
+  return messages.some((m) => (typeof expected === 'string' ? m.includes(expected) : expected.test(m)));
+}
