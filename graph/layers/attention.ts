@@ -90,11 +90,13 @@ export function attentionMacs(d: AttentionDims, queryLen: number, keyLen: number
   return queryLen * d.queryDim * h * k + keyLen * (d.keyInDim * h * k + d.valueInDim * h * v) + h * queryLen * keyLen * (k + v) + queryLen * h * v * d.outDim;
 }
 
-function sequence(shape: Shape | undefined, port: string): Shape {
-  if (!shape) throw new ShapeError(`needs its '${port}' input; connect one`);
+/** A [batch, steps, features] input; `port` names it in messages for multi-input layers. */
+function sequence(shape: Shape | undefined, port?: string): Shape {
+  const which = port ? `'${port}' input` : 'input';
+  if (!shape) throw new ShapeError(`needs its ${which}; connect one`);
   if (shape.length !== 3)
-    throw new ShapeError(`expects a rank-3 '${port}' input [batch, steps, features] but gets ${formatShape(shape)}; put an Embedding or a Reshape before it`);
-  lastDim(shape, `the features axis of '${port}'`);
+    throw new ShapeError(`expects a rank-3 ${which} [batch, steps, features] but gets ${formatShape(shape)}; put an Embedding or a Reshape before it`);
+  lastDim(shape, `the features axis of the ${which}`);
   return shape;
 }
 
@@ -175,7 +177,7 @@ function blockParams(): ParamsSpec {
 
 /** Model width, sequence length and per-head size of a transformer block's [batch, steps, features] input. */
 export function blockDims(p: Params, shape: Shape | undefined): { width: number; steps: number | null; headDim: number } {
-  const s = sequence(shape, 'in');
+  const s = sequence(shape);
   const width = s[2]!;
   const heads = p.numHeads as number;
   if (width < heads)
