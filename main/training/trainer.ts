@@ -1,0 +1,397 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import type { StartCommand, TrainingEvent, RunFinishedEvent } from '../../graph/api/training.js';
+import { compileGraph, CompileError } from '../../graph/compile.js';
+import { serializeGraph } from '../../graph/document.js';
+import type { Tf } from '../../graph/tfjs/all.js';
+import { checkCompatibility } from '../datasets/compat.js';
+import { openDataset } from '../datasets/index.js';
+import { seededRandom } from '../datasets/memory.js';
+import { DatasetError, type Batch, type Dataset, type DatasetInfo } from '../datasets/types.js';
+import { metricsCsv, RUN_FILES, saveModel, type EpochRecord, type RunSettings, type RunSummary } from './artifacts.js';
+
+/** The backend a run trains on. */
+export interface UsedBackend {
+  tf: Tf;
+  backend: string;
+  device: string;
+  notes: string[];
+}
+
+/** Stop and pause requests, set by the worker from commands; read by the loop between batches. */
+export class RunControl {
+  stopRequested = false;
+  private pausedWith: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  stop(): void {
+    this.stopRequested = true;
+    this.resume();
+  }
+
+  pause(): void {
+    if (this.pausedWith || this.stopRequested) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.pausedWith = { promise, resolve };
+  }
+
+  resume(): void {
+    const p = this.pausedWith;
+    this.pausedWith = null;
+    p?.resolve();
+  }
+
+  get paused(): boolean {
+    return this.pausedWith !== null;
+  }
+
+  /** Resolves at once when running, or when resumed or stopped. */
+  async waitWhilePaused(): Promise<void> {
+    while (this.pausedWith) await this.pausedWith.promise;
+  }
+}
+
+/** What the training loop needs from its host process. */
+export interface TrainingHooks {
+  emit(event: TrainingEvent): void;
+  control?: RunControl;
+  /** Chooses and activates the backend; defaults to main/training/backends.ts. */
+  selectBackend?: (preference: StartCommand['backend']) => Promise<UsedBackend>;
+  /** Minimum time between batch events (default 50 ms: at most about 20 per second). */
+  batchEventIntervalMs?: number;
+}
+
+/** A run that stopped itself with a message for the user (NaN loss, bad data). */
+class RunFailure extends Error {}
+
+async function defaultSelectBackend(preference: StartCommand['backend']): Promise<UsedBackend> {
+  const { selectBackend } = await import('./backends.js');
+  return selectBackend(preference);
+}
+
+/** An event without the fields every event shares. */
+type EventBody = TrainingEvent extends infer E ? (E extends TrainingEvent ? Omit<E, 'runId' | 'time'> : never) : never;
+
+/** How integer class labels become the tensors a loss expects. */
+type TargetEncoding = { kind: 'oneHot'; depth: number } | { kind: 'sparse' } | { kind: 'binary' } | { kind: 'real' };
+
+function targetEncoding(loss: string, info: DatasetInfo): TargetEncoding {
+  if (info.task === 'classification' || info.task === 'languageModel') {
+    if (loss === 'categoricalCrossentropy') return { kind: 'oneHot', depth: info.task === 'languageModel' ? (info.vocabSize ?? 0) : (info.classNames?.length ?? 0) };
+    if (loss === 'sparseCategoricalCrossentropy') return { kind: 'sparse' };
+    if (loss === 'binaryCrossentropy') return { kind: 'binary' };
+  }
+  return { kind: 'real' };
+}
+
+function batchTensors(tf: Tf, batch: Batch, info: DatasetInfo, enc: TargetEncoding): { x: tfjs.Tensor; y: tfjs.Tensor } {
+  const x = tf.tensor(batch.x, [batch.size, ...info.inputShape], info.inputDtype);
+  const t = info.targetShape;
+  let y: tfjs.Tensor;
+  switch (enc.kind) {
+    case 'oneHot':
+      y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(batch.y), 'int32'), enc.depth).reshape([batch.size, ...t, enc.depth]).toFloat());
+      break;
+    case 'sparse':
+      // tfjs checks sparse targets against the output shape with its last axis set to 1.
+      y = tf.tensor(batch.y, [batch.size, ...t, 1]);
+      break;
+    case 'binary':
+      y = tf.tensor(batch.y, [batch.size, 1]);
+      break;
+    case 'real':
+      y = tf.tensor(batch.y, [batch.size, ...t]);
+  }
+  return { x, y };
+}
+
+const asArray = (v: number | number[] | tfjs.Scalar | tfjs.Scalar[]): (number | tfjs.Scalar)[] => (Array.isArray(v) ? v : [v]);
+const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Whether a bigger value of this metric is better (accuracy and friends) or smaller (losses, errors). */
+function higherIsBetter(monitor: string): boolean {
+  return /acc|precision|recall/i.test(monitor);
+}
+
+/**
+ * Runs one training run start to finish in this process: opens and checks the dataset, compiles the
+ * graph, trains with events, writes the artifacts. Never throws: every failure becomes a
+ * `runFinished` event with status 'failed' and a reason, which is also the return value.
+ */
+export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Promise<RunFinishedEvent> {
+  const started = Date.now();
+  const control = hooks.control ?? new RunControl();
+  const interval = hooks.batchEventIntervalMs ?? 50;
+  const training = cmd.training;
+  const send = (e: EventBody): void => hooks.emit({ ...e, runId: cmd.runId, time: Date.now() } as TrainingEvent);
+  const history: EpochRecord[] = [];
+  let info: DatasetInfo | null = null;
+  let dataset: Dataset | null = null;
+  let used: UsedBackend | null = null;
+  let model: tfjs.LayersModel | null = null;
+  let bestWeights: tfjs.Tensor[] | null = null;
+  let bestEpoch: number | null = null;
+  let bestMetrics: Record<string, number | null> | null = null;
+  let paramCount: number | null = null;
+  let status: RunFinishedEvent['status'] = 'completed';
+  let reason: string | null = null;
+  let trainingMs = 0;
+  let restoredBest = false;
+  let artifactDir: string | null = null;
+  let confusion: RunSummary['confusionMatrix'] = null;
+  const realRandom = Math.random;
+
+  try {
+    // 1. Data, and its fit with the graph, before anything slow.
+    try {
+      const input = cmd.graph.nodes.find((n) => n.type === 'Input');
+      const inputShape = Array.isArray(input?.params.shape) ? (input.params.shape as number[]) : undefined;
+      dataset = await openDataset(cmd.dataset, { baseDir: cmd.baseDir, validationSplit: training.validationSplit, seed: training.seed, ...(inputShape ? { inputShape } : {}), ...(cmd.limit !== undefined ? { limit: cmd.limit } : {}) });
+    } catch (e) {
+      throw new RunFailure(e instanceof DatasetError ? e.message : `could not read the dataset: ${(e as Error).message}`);
+    }
+    info = dataset.info;
+    const issues = checkCompatibility(cmd.graph, info);
+    const errors = issues.filter((i) => i.severity === 'error');
+    for (const w of issues.filter((i) => i.severity === 'warning')) send({ type: 'warning', message: w.message });
+    if (errors.length) throw new RunFailure(errors.map((e) => e.message).join('\n'));
+    if (info.trainSamples === 0) throw new RunFailure(`dataset '${info.name}' has no training samples`);
+
+    // 2. Backend and model. A seeded Math.random makes tfjs' initialisers and dropout repeatable.
+    used = await (hooks.selectBackend ?? defaultSelectBackend)(cmd.backend);
+    const tf = used.tf;
+    Math.random = seededRandom(training.seed);
+    const compiled = compileGraph(cmd.graph, tf, { training });
+    model = compiled.model;
+    paramCount = model.countParams();
+    const output = compiled.outputs[0]!;
+    const enc = targetEncoding(output.loss, info);
+    const names = model.metricsNames;
+    const batchSize = training.batchSize;
+    const batchesPerEpoch = Math.ceil(info.trainSamples / batchSize);
+    send({
+      type: 'runStarted',
+      backend: used.backend,
+      device: used.device,
+      backendNotes: used.notes,
+      paramCount,
+      samplesPerEpoch: info.trainSamples,
+      validationSamples: info.validationSamples,
+      batchesPerEpoch,
+      epochs: training.epochs,
+      batchSize,
+    });
+
+    const es = training.earlyStopping;
+    let monitor = es.monitor;
+    if (info.validationSamples === 0 && monitor.startsWith('val_')) {
+      if (es.enabled) send({ type: 'warning', message: `early stopping monitors '${monitor}' but there is no validation split (validationSplit is 0); monitoring '${monitor.slice(4)}' instead` });
+      monitor = monitor.slice(4);
+    }
+    const higher = higherIsBetter(monitor);
+    let bestValue: number | null = null;
+    let wait = 0;
+    let step = 0;
+    const loopStart = Date.now();
+
+    // 3. The epoch loop.
+    epochs: for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      const epochStart = Date.now();
+      const sums = new Array<number>(names.length).fill(0);
+      let seen = 0;
+      let batchIndex = 0;
+      let lastSent = 0;
+      for await (const batch of dataset.batches('train', { batchSize, shuffle: training.shuffle, epoch })) {
+        // Commands arrive as macrotasks; yield once per batch so stop and pause take effect within one batch.
+        await nextTick();
+        await control.waitWhilePaused();
+        if (control.stopRequested) {
+          status = 'stopped';
+          break epochs;
+        }
+        const { x, y } = batchTensors(tf, batch, info, enc);
+        let values: (number | tfjs.Scalar)[];
+        try {
+          values = asArray(await model.trainOnBatch(x, y));
+        } finally {
+          x.dispose();
+          y.dispose();
+        }
+        batchIndex++;
+        step++;
+        seen += batch.size;
+        const nums = values.map((v) => (typeof v === 'number' ? v : v.dataSync()[0]!));
+        if (!Number.isFinite(nums[0]!)) {
+          throw new RunFailure(
+            `the loss became ${Number.isNaN(nums[0]!) ? 'NaN' : 'infinite'} at epoch ${epoch}, batch ${batchIndex}; training diverged. Lower the learning rate (now ${training.learningRate}, try ${training.learningRate / 10}), check the data for missing or huge values, or use a loss that matches the output activation`,
+          );
+        }
+        nums.forEach((v, i) => (sums[i]! += v * batch.size));
+        const now = Date.now();
+        if (now - lastSent >= interval || batchIndex === batchesPerEpoch) {
+          lastSent = now;
+          const metrics: Record<string, number> = {};
+          names.forEach((n, i) => (metrics[n] = sums[i]! / seen));
+          send({ type: 'batch', epoch, batch: batchIndex, step, loss: metrics.loss ?? null, metrics, samplesPerSecond: seen / Math.max(1e-3, (now - epochStart) / 1000) });
+        }
+      }
+      if (seen === 0) break;
+
+      // Validation, batch by batch so it also streams.
+      const logs: Record<string, number | null> = {};
+      names.forEach((n, i) => (logs[n] = sums[i]! / seen));
+      if (info.validationSamples > 0) {
+        const vsums = new Array<number>(names.length).fill(0);
+        let vseen = 0;
+        for await (const batch of dataset.batches('validation', { batchSize: Math.max(batchSize, 256) })) {
+          const { x, y } = batchTensors(tf, batch, info, enc);
+          const result = model.evaluate(x, y, { batchSize: batch.size });
+          const scalars = asArray(result) as tfjs.Scalar[];
+          const vals = scalars.map((s) => s.dataSync()[0]!);
+          tf.dispose([x, y, ...scalars]);
+          vals.forEach((v, i) => (vsums[i]! += v * batch.size));
+          vseen += batch.size;
+        }
+        names.forEach((n, i) => (logs[`val_${n}`] = vsums[i]! / vseen));
+      }
+      const durationMs = Date.now() - epochStart;
+      history.push({ epoch, durationMs, metrics: { ...logs } });
+      const { loss: trainLoss, ...rest } = logs;
+      send({ type: 'epoch', epoch, loss: trainLoss ?? null, metrics: rest, durationMs });
+
+      // Best epoch and early stopping (Keras semantics: improvement must beat the best by minDelta).
+      const value = logs[monitor];
+      if (value === undefined) {
+        if (epoch === 1 && es.enabled) send({ type: 'warning', message: `early stopping monitors '${monitor}', which this run does not report; available: ${Object.keys(logs).join(', ')}` });
+      } else if (value !== null) {
+        const improved = bestValue === null || (higher ? value > bestValue + es.minDelta : value < bestValue - es.minDelta);
+        if (improved) {
+          bestValue = value;
+          bestEpoch = epoch;
+          bestMetrics = { ...logs };
+          wait = 0;
+          if (es.enabled && es.restoreBestWeights) {
+            if (bestWeights) tf.dispose(bestWeights);
+            bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+          }
+        } else if (es.enabled && ++wait > es.patience) {
+          send({ type: 'log', message: `early stopping at epoch ${epoch}: '${monitor}' has not improved for ${es.patience + 1} epoch${es.patience === 0 ? '' : 's'} (best ${bestValue} at epoch ${bestEpoch})` });
+          break;
+        }
+      }
+      if (control.stopRequested) {
+        status = 'stopped';
+        break;
+      }
+    }
+    trainingMs = Date.now() - loopStart;
+
+    if (status === 'completed' && bestWeights && bestEpoch !== null && bestEpoch !== history.length) {
+      model.setWeights(bestWeights);
+      restoredBest = true;
+      send({ type: 'log', message: `restored the weights of epoch ${bestEpoch}, the best by '${monitor}'` });
+    }
+
+    // 4. Confusion matrix on the validation split.
+    if (info.task === 'classification' && info.validationSamples > 0 && info.classNames) {
+      const k = info.classNames.length;
+      const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+      for await (const batch of dataset.batches('validation', { batchSize: 256 })) {
+        const pred = tf.tidy(() => {
+          const x = tf.tensor(batch.x, [batch.size, ...info!.inputShape], info!.inputDtype);
+          const p = model!.predict(x) as tfjs.Tensor;
+          return p.shape[p.shape.length - 1] === 1 ? p.reshape([-1]).greater(0.5).toInt() : p.argMax(-1);
+        });
+        const ids = pred.dataSync();
+        pred.dispose();
+        for (let i = 0; i < batch.size; i++) {
+          const row = matrix[batch.y[i]!];
+          if (row) row[ids[i]!] = (row[ids[i]!] ?? 0) + 1;
+        }
+      }
+      confusion = { classNames: info.classNames, matrix };
+    }
+
+    // 5. The model.
+    await mkdir(cmd.outDir, { recursive: true });
+    await saveModel(tf, model, cmd.outDir);
+    artifactDir = cmd.outDir;
+    send({ type: 'checkpoint', epoch: restoredBest ? bestEpoch! : history.length, path: join(cmd.outDir, RUN_FILES.model), reason: restoredBest ? 'best weights' : status === 'stopped' ? 'stopped by user' : 'final weights' });
+  } catch (e) {
+    status = 'failed';
+    if (e instanceof RunFailure || e instanceof CompileError) reason = e.message;
+    else {
+      const msg = (e as Error)?.message ?? String(e);
+      reason = /out of memory|Array buffer allocation failed|allocation failed/i.test(msg)
+        ? `ran out of memory (${msg}); use a smaller batch size or model`
+        : `training failed: ${msg}`;
+    }
+  } finally {
+    Math.random = realRandom;
+  }
+
+  // 6. Metadata, history and summary are written for every run that got as far as the data, failed or not.
+  const finalMetrics = history.length ? history[history.length - 1]!.metrics : null;
+  const finished = Date.now();
+  try {
+    await mkdir(cmd.outDir, { recursive: true });
+    const settings: RunSettings = { runId: cmd.runId, training, dataset: cmd.dataset, baseDir: cmd.baseDir, backend: cmd.backend, limit: cmd.limit ?? null };
+    const summary: RunSummary = {
+      runId: cmd.runId,
+      graphName: cmd.graph.name,
+      status,
+      reason,
+      backend: used?.backend ?? null,
+      device: used?.device ?? null,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - started,
+      trainingMs,
+      epochsCompleted: history.length,
+      paramCount,
+      trainSamples: info?.trainSamples ?? null,
+      validationSamples: info?.validationSamples ?? null,
+      bestEpoch,
+      bestMetrics,
+      finalMetrics,
+      confusionMatrix: confusion,
+      restoredBestWeights: restoredBest,
+    };
+    await writeFile(join(cmd.outDir, RUN_FILES.graph), serializeGraph({ ...cmd.graph, training }));
+    await writeFile(join(cmd.outDir, RUN_FILES.settings), `${JSON.stringify(settings, null, 2)}\n`);
+    if (dataset) await writeFile(join(cmd.outDir, RUN_FILES.preprocessing), `${JSON.stringify(dataset.preprocessing)}\n`);
+    await writeFile(join(cmd.outDir, RUN_FILES.metrics), metricsCsv(history));
+    await writeFile(join(cmd.outDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+    artifactDir ??= status === 'failed' ? cmd.outDir : null;
+  } catch (e) {
+    if (status !== 'failed') {
+      status = 'failed';
+      reason = `could not write the run folder '${cmd.outDir}': ${(e as Error).message}`;
+    }
+  }
+
+  // 7. Free every tensor this run made, so consecutive runs in one process do not leak.
+  if (used) {
+    if (bestWeights) used.tf.dispose(bestWeights);
+    if (model) {
+      (model.optimizer as tfjs.Optimizer | undefined)?.dispose();
+      model.dispose();
+    }
+  }
+
+  const event: RunFinishedEvent = {
+    type: 'runFinished',
+    runId: cmd.runId,
+    time: Date.now(),
+    status,
+    reason,
+    bestEpoch,
+    bestMetrics,
+    finalMetrics,
+    artifactDir,
+    durationMs: Date.now() - started,
+  };
+  hooks.emit(event);
+  return event;
+}
