@@ -53,28 +53,25 @@ export const BackendInfoSchema = z
   })
   .strict();
 
-/** A built-in dataset entry. */
-export const DatasetSummarySchema = z
+/** A built-in dataset entry of the picker. */
+export const DatasetSummarySchema = z.object({ name: z.string(), title: z.string(), description: z.string() }).strict();
+
+/** What a dataset (built-in or the user's) holds: enough to check it against a graph and show it. */
+export const DatasetDescriptionSchema = z
   .object({
     name: z.string(),
-    title: z.string(),
-    description: z.string(),
-    task: z.enum(['classification', 'regression', 'sequence']),
-    /** Input shape without the batch dimension. */
+    task: z.enum(['classification', 'regression', 'languageModel', 'reconstruction']),
+    /** Shape of one input sample, without the batch dimension. */
     inputShape: z.array(z.number().int()),
     inputDtype: z.enum(['float32', 'int32']),
-    /** Class names, for classification. */
-    classes: z.array(z.string()).nullable(),
+    /** Shape of one target before label encoding ([] for one class id). */
+    targetShape: z.array(z.number().int()),
+    classNames: z.array(z.string()).nullable(),
+    vocabSize: z.number().int().nullable(),
+    trainSamples: z.number().int(),
+    validationSamples: z.number().int(),
   })
   .strict();
-
-/** What a dataset (built-in or the user's) holds, as far as the host could tell without loading it all. */
-export const DatasetDescriptionSchema = DatasetSummarySchema.extend({
-  samples: z.number().int().nullable(),
-  targetShape: z.array(z.number().int()).nullable(),
-  /** Extra facts worth showing ("vocabulary size 8000", "columns: a, b, c"). */
-  notes: z.array(z.string()),
-}).strict();
 
 /** One sample shown in the dataset preview. */
 export const DatasetSampleSchema = z.discriminatedUnion('kind', [

@@ -1,0 +1,56 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { networkInterfaces, hostname } from 'node:os';
+
+/** Whether an address is a loopback one (safe to bind without a warning). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Constant-time token comparison. */
+export function tokenMatches(expected: string, given: string | null | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The Host header values the server answers to. A DNS-rebinding page reaches us under its own domain name, so its
+ * requests carry a foreign Host and are refused; only loopback names, or this machine's addresses when bound to all
+ * interfaces, are accepted.
+ */
+export function allowedHosts(bindHost: string, port: number): Set<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  if (!isLoopback(bindHost)) {
+    if (bindHost === '0.0.0.0' || bindHost === '::') {
+      for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+      names.add(hostname().toLowerCase());
+    } else names.add(bindHost.includes(':') ? `[${bindHost}]` : bindHost.toLowerCase());
+  }
+  return new Set([...names].map((n) => `${n}:${port}`));
+}
+
+/** The request's token: `?token=` or the session cookie set when the page was first loaded with it. */
+export function requestToken(req: IncomingMessage, url: URL): string | null {
+  const q = url.searchParams.get('token');
+  if (q) return q;
+  const cookie = req.headers.cookie ?? '';
+  for (const part of cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === 'tensorloom_token') return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+/** Why a request must be refused, or null when it is allowed. */
+export function refusal(req: IncomingMessage, url: URL, opts: { token: string; hosts: Set<string> }): { status: number; reason: string } | null {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!opts.hosts.has(host)) return { status: 421, reason: `unexpected Host header '${host}'` };
+  const origin = req.headers.origin;
+  // Browsers send Origin on WebSocket upgrades and cross-origin requests; it must be this server itself.
+  if (origin !== undefined && !['http://', 'https://'].some((p) => opts.hosts.has(origin.toLowerCase().slice(p.length)) && origin.toLowerCase().startsWith(p)))
+    return { status: 403, reason: `foreign Origin '${origin}'` };
+  if (!tokenMatches(opts.token, requestToken(req, url))) return { status: 401, reason: 'missing or wrong access token' };
+  return null;
+}
