@@ -126,9 +126,10 @@ function convLayer(dims: 1 | 2) {
       return { trainable: product(p.kernelSize as number[]) * cin * f + (p.useBias ? f : 0), nonTrainable: 0 };
     },
     macs: (p, ctx, out) => product(p.kernelSize as number[]) * lastDim(ctx.inputs[0]!) * (sampleSize(out) ?? 0),
-    // tfjs cannot run padding 'causal' (it throws "not implemented"), so causal Conv1D uses graph/tfjs/conv-layers.ts.
+    // tfjs cannot run padding 'causal' and cannot train dilated convolutions, so those use the DilatedConv
+    // layer of graph/tfjs/conv-layers.ts (same weights and results).
     tfjs: (p) => ({
-      factory: p.padding === 'causal' ? 'custom:CausalConv1D' : dims === 1 ? 'conv1d' : 'conv2d',
+      factory: p.padding === 'causal' || (p.dilationRate as number[]).some((d) => d > 1) ? 'custom:DilatedConv' : dims === 1 ? 'conv1d' : 'conv2d',
       args: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilationRate: p.dilationRate, activation: p.activation, useBias: p.useBias },
     }),
     summary: convSummary,

@@ -17,7 +17,8 @@ addCustomLayerModule((tf: Tf) => {
     override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-        return tf.where(tf.greater(x, 0), x, tf.mul(this.alpha, tf.sub(tf.exp(x), 1)));
+        // relu(x) + alpha·(exp(min(x, 0)) − 1): every op here has a gradient (tf.where's condition does not).
+        return tf.add(tf.relu(x), tf.mul(this.alpha, tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
       });
     }
 

@@ -1,9 +1,31 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { addCustomLayerModule, type Tf } from './index.js';
 
+/**
+ * Weights of 1-D linear interpolation from `inSize` to `outSize` samples with half-pixel centres (as
+ * TensorFlow's resize_bilinear with half_pixel_centers): row i holds the weights of the input samples.
+ */
+export function bilinearWeights(inSize: number, outSize: number): number[][] {
+  const scale = inSize / outSize;
+  const rows: number[][] = [];
+  for (let i = 0; i < outSize; i++) {
+    const row = new Array<number>(inSize).fill(0);
+    const src = (i + 0.5) * scale - 0.5;
+    const floor = Math.floor(src);
+    const lower = Math.max(floor, 0);
+    const upper = Math.min(Math.ceil(src), inSize - 1);
+    const lerp = src - floor;
+    row[lower]! += 1 - lerp;
+    row[upper]! += lerp;
+    rows.push(row);
+  }
+  return rows;
+}
+
 // tf.layers.resizing (4.22) returns [height, width, inputShape[2]] from computeOutputShape, dropping the
 // batch axis, so functional models built with it get a wrong output shape. This layer resizes the same way
-// with a correct shape.
+// with a correct shape. Bilinear resizing is written as two matrix products because the CPU backend's
+// ResizeBilinear gradient swaps height and width for non-square images and so breaks training.
 addCustomLayerModule((tf: Tf) => {
   class ImageResizing extends tf.layers.Layer {
     static className = 'ImageResizing';
@@ -27,9 +49,15 @@ addCustomLayerModule((tf: Tf) => {
     override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
       return tf.tidy(() => {
         const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tfjs.Tensor4D;
-        const size: [number, number] = [this.height, this.width];
         // Half-pixel centres, as Keras' Resizing (tf.image.resize) samples.
-        return this.interpolation === 'nearest' ? tf.image.resizeNearestNeighbor(x, size, false, true) : tf.image.resizeBilinear(x, size, false, true);
+        if (this.interpolation === 'nearest') return tf.image.resizeNearestNeighbor(x, [this.height, this.width], false, true);
+        const [b, h, w, c] = x.shape;
+        const ah = tf.tensor2d(bilinearWeights(h, this.height)); // [height, h]
+        const aw = tf.tensor2d(bilinearWeights(w, this.width)); // [width, w]
+        const cols = tf.matMul(tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [b * c * h, w]), aw, false, true); // [b·c·h, width]
+        const byRow = tf.reshape(tf.transpose(tf.reshape(cols, [b * c, h, this.width]), [0, 2, 1]), [b * c * this.width, h]);
+        const rows = tf.matMul(byRow, ah, false, true); // [b·c·width, height]
+        return tf.transpose(tf.reshape(rows, [b, c, this.width, this.height]), [0, 3, 2, 1]);
       });
     }
 

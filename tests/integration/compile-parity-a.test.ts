@@ -92,6 +92,26 @@ const chains: Case[] = [
   ['Rescaling offset', [5], [['Rescaling', { scale: 2, offset: -1 }]]],
   ['Resizing bilinear up', [4, 6, 3], [['Resizing', { height: 8, width: 5 }]]],
   ['Resizing nearest down', [9, 9, 1], [['Resizing', { height: 3, width: 4, interpolation: 'nearest' }]]],
+  // More cases for single-case kinds.
+  ['Activation softmax on a sequence', [3, 4], [['Activation', { activation: 'softmax' }]]],
+  ['Activation selu after Dense', [4], [['Dense', { units: 5 }], ['Activation', { activation: 'selu' }]]],
+  ['Dropout on an image', [4, 4, 2], [['Dropout', { rate: 0.9 }]]],
+  ['Flatten a sequence before Dense', [7, 3], [['Flatten'], ['Dense', { units: 2 }]]],
+  ['RepeatVector after Dense', [3], [['Dense', { units: 4 }], ['RepeatVector', { n: 5 }]]],
+  ['Masking then Conv1D', [6, 4], [['Masking', { maskValue: -1 }], ['Conv1D', { filters: 2, kernelSize: [2] }]]],
+  ['Masking then Dense', [6, 4], [['Masking', {}], ['Dense', { units: 3 }]]],
+  ['SpatialDropout1D after Conv1D', [9, 2], [['Conv1D', { filters: 3, kernelSize: [2] }], ['SpatialDropout1D', { rate: 0.5 }]]],
+  ['GaussianNoise on an image', [3, 3, 2], [['GaussianNoise', { stddev: 0.1 }]]],
+  ['GaussianDropout on a sequence', [4, 3], [['GaussianDropout', { rate: 0.1 }]]],
+  ['LeakyReLU on an image', [3, 3, 2], [['LeakyReLU', {}]]],
+  ['GlobalMaxPooling1D after Conv1D', [12, 2], [['Conv1D', { filters: 5, kernelSize: [3], padding: 'same' }], ['GlobalMaxPooling1D']]],
+  ['GlobalAveragePooling2D after SeparableConv2D', [8, 8, 3], [['SeparableConv2D', { filters: 6, kernelSize: [3, 3] }], ['GlobalAveragePooling2D']]],
+  ['GlobalMaxPooling2D after DepthwiseConv2D', [8, 8, 3], [['DepthwiseConv2D', { kernelSize: [3, 3], depthMultiplier: 2 }], ['GlobalMaxPooling2D']]],
+  ['GlobalAveragePooling1D then Dense', [10, 4], [['GlobalAveragePooling1D'], ['Dense', { units: 2 }]]],
+  ['Permute then Reshape', [3, 4, 2], [['Permute', { dims: [2, 3, 1] }], ['Reshape', { targetShape: [8, -1] }]]],
+  ['Reshape a sequence back to a vector', [3, 4], [['Reshape', { targetShape: [12] }]]],
+  ['UpSampling2D then Cropping2D', [3, 3, 1], [['UpSampling2D', { size: [2, 2] }], ['Cropping2D', { cropping: [1] }]]],
+  ['autoencoder-style up path', [7, 7, 4], [['Conv2DTranspose', { filters: 8, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' }], ['Conv2D', { filters: 1, kernelSize: [3, 3], padding: 'same', activation: 'sigmoid' }]]],
   // A realistic stack: Keras' "Simple MNIST convnet" (34,826 parameters).
   [
     'MNIST convnet',
@@ -153,6 +173,12 @@ const merges: [string, Graph][] = [
   ['Average images', twoBranches('Average', {}, [[4, 4, 2], []], [[4, 4, 2], []])],
   ['Maximum', twoBranches('Maximum', {}, [[5], []], [[5], []])],
   ['Minimum', twoBranches('Minimum', {}, [[5], []], [[5], []])],
+  ['Subtract after Dense branches', twoBranches('Subtract', {}, [[4], [['Dense', { units: 3 }]]], [[6], [['Dense', { units: 3 }]]])],
+  ['Subtract images', twoBranches('Subtract', {}, [[4, 4, 2], []], [[4, 4, 2], []])],
+  ['Multiply gate', twoBranches('Multiply', {}, [[4], [['Dense', { units: 3, activation: 'sigmoid' }]]], [[3], []])],
+  ['Maximum of sequences', twoBranches('Maximum', {}, [[3, 2], []], [[3, 2], []])],
+  ['Minimum after Conv2D', twoBranches('Minimum', {}, [[5, 5, 1], [['Conv2D', { filters: 2, kernelSize: [3, 3] }]]], [[3, 3, 2], []])],
+  ['Average after Dense', twoBranches('Average', {}, [[2], [['Dense', { units: 4 }]]], [[4], []])],
   ['Concatenate last', twoBranches('Concatenate', {}, [[8], []], [[4], []])],
   ['Concatenate axis 1', twoBranches('Concatenate', { axis: 1 }, [[3, 4], []], [[5, 4], []])],
   ['Concatenate axis -2 images', twoBranches('Concatenate', { axis: -2 }, [[4, 3, 2], []], [[4, 5, 2], []])],
@@ -174,6 +200,11 @@ describe('compile parity (core, conv, pooling, normalization, merge, activation,
       const outNode = graph.nodes.find((n) => n.type === 'Output')!;
       const inferred = inference.nodes[outNode.id]!.outputShape!;
       expect(model.outputs[0]!.shape).toEqual(inferred);
+      // Every layer, not just the last: tfjs' symbolic shape equals the inferred one.
+      for (const node of graph.nodes) {
+        if (node.type === 'Input' || node.type === 'Output') continue;
+        expect(model.getLayer(node.name).outputShape, `${node.type} '${node.name}'`).toEqual(inference.nodes[node.id]!.outputShape);
+      }
       expect(model.countParams()).toBe(inference.totals.trainable + inference.totals.nonTrainable);
       const trainable = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
       expect(trainable).toBe(inference.totals.trainable);
@@ -188,7 +219,7 @@ describe('compile parity (core, conv, pooling, normalization, merge, activation,
   });
 });
 
-// The custom layers (Subtract, AlphaELU, CausalConv1D, ImageResizing) must reload with tf.loadLayersModel.
+// The custom layers (Subtract, AlphaELU, DilatedConv, ImageResizing) must reload with tf.loadLayersModel.
 describe('custom layers survive a save/load round trip', () => {
   const roundTrips: [string, Graph][] = [
     ['Subtract', twoBranches('Subtract', {}, [[4], [['Dense', { units: 3 }]]], [[3], []])],
@@ -239,6 +270,82 @@ describe('custom layers compute what Keras computes', () => {
     const b = Array.from((model.predict(changedLast) as tf.Tensor).dataSync());
     expect(b.slice(0, 5)).toEqual(a.slice(0, 5));
     expect(b[5]).not.toEqual(a[5]);
+    model.dispose();
+  });
+});
+
+describe('custom layers train', () => {
+  it('gradients flow through Subtract, AlphaELU, causal Conv1D and ImageResizing', async () => {
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'Input', params: { shape: [8, 2] } },
+        { id: 'c1', type: 'Conv1D', params: { filters: 4, kernelSize: [3], padding: 'causal' } },
+        { id: 'c2', type: 'Conv1D', params: { filters: 4, kernelSize: [2], padding: 'causal', dilationRate: [2] } },
+        { id: 'sub', type: 'Subtract' },
+        { id: 'elu', type: 'ELU', params: { alpha: 0.3 } },
+        { id: 'r', type: 'Reshape', params: { targetShape: [8, 4, 1] } },
+        { id: 'rs', type: 'Resizing', params: { height: 4, width: 2 } },
+        { id: 'f', type: 'Flatten' },
+        { id: 'd', type: 'Dense', params: { units: 1 } },
+        { id: 'o', type: 'Output', params: { loss: 'meanSquaredError', metrics: [] } },
+      ],
+      [['x', 'c1'], ['x', 'c2'], ['c1', 'sub', 'in0'], ['c2', 'sub', 'in1'], ['sub', 'elu'], ['elu', 'r'], ['r', 'rs'], ['rs', 'f'], ['f', 'd'], ['d', 'o']],
+    );
+    const { model } = compileGraph(graph, tf);
+    const before = model.getLayer('c1').getWeights().map((w) => w.dataSync().slice());
+    const xs = tf.randomNormal([8, 8, 2]);
+    const ys = tf.randomNormal([8, 1]);
+    const h = await model.fit(xs, ys, { epochs: 2, batchSize: 4, verbose: 0 });
+    expect(h.history.loss!.every((l) => Number.isFinite(l as number))).toBe(true);
+    const after = model.getLayer('c1').getWeights().map((w) => w.dataSync());
+    expect(after.some((w, i) => w.some((v, j) => v !== before[i]![j]))).toBe(true);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
+
+describe('Resizing', () => {
+  it.each([
+    [8, 4, 4, 2],
+    [4, 4, 8, 8],
+    [5, 7, 3, 9],
+    [6, 6, 6, 6],
+  ])('bilinear %i×%i -> %i×%i matches tf.image.resizeBilinear with half-pixel centres', (H, W, h, w) => {
+    const { model } = compileGraph(chainGraph([H, W, 2], [['Resizing', { height: h, width: w }]]), tf, { compile: false });
+    const x = tf.randomNormal([2, H, W, 2]);
+    const ours = model.predict(x) as tf.Tensor;
+    const ref = tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], false, true);
+    expect(ours.shape).toEqual(ref.shape);
+    expect(tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, ours, ref]);
+    model.dispose();
+  });
+});
+
+describe('DilatedConv matches TensorFlow.js convolution with dilations', () => {
+  it.each([
+    ['Conv2D valid dilation 2', [9, 9, 2], { filters: 3, kernelSize: [3, 3], dilationRate: [2, 2] }],
+    ['Conv2D same dilation 2x3', [9, 10, 2], { filters: 3, kernelSize: [3, 2], dilationRate: [2, 3], padding: 'same' }],
+  ] as const)('%s', (_name, shape, params) => {
+    const { model } = compileGraph(chainGraph([...shape], [['Conv2D', { ...params, activation: 'linear' }]]), tf, { compile: false });
+    const [kernel, bias] = model.layers[1]!.getWeights();
+    const x = tf.randomNormal([2, ...shape]);
+    const ours = model.predict(x) as tf.Tensor;
+    const ref = tf.add(tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'padding' in params ? 'same' : 'valid', 'NHWC', params.dilationRate as unknown as [number, number]), bias!);
+    expect(ours.shape).toEqual(ref.shape);
+    expect(tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]).toBeLessThan(1e-4);
+    tf.dispose([x, ours, ref]);
+    model.dispose();
+  });
+  it('trains a dilated Conv2D', async () => {
+    const { model } = compileGraph(chainGraph([8, 8, 1], [['Conv2D', { filters: 2, kernelSize: [3, 3], dilationRate: [2, 2], padding: 'same' }, 'dil'], ['Flatten'], ['Dense', { units: 1 }]]), tf);
+    const before = model.getLayer('dil').getWeights()[0]!.dataSync().slice();
+    const xs = tf.randomNormal([4, 8, 8, 1]);
+    const ys = tf.randomNormal([4, 1]);
+    await model.fit(xs, ys, { epochs: 1, verbose: 0 });
+    const after = model.getLayer('dil').getWeights()[0]!.dataSync();
+    expect(after.some((v, i) => v !== before[i])).toBe(true);
+    tf.dispose([xs, ys]);
     model.dispose();
   });
 });

@@ -108,10 +108,14 @@ describe('convolution layers: multiply-adds, tfjs mapping, node faces', () => {
     const sep = inferChain([8, 8, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3] }]]).last;
     expect(sep.macs).toBe(36 * 3 * (9 + 5));
   });
-  it('maps causal Conv1D to the custom layer and the rest to tf.layers', () => {
+  it('maps causal and dilated convolutions to the custom layer (tfjs cannot run or train them) and the rest to tf.layers', () => {
+    const conv2d = getLayer('Conv2D')!;
+    const args2d = { filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'valid', activation: 'linear', useBias: true };
+    expect(conv2d.tfjs!({ ...args2d, dilationRate: [1, 2] }, { inputs: [[null, 8, 8, 1]] }).factory).toBe('custom:DilatedConv');
+    expect(conv2d.tfjs!({ ...args2d, dilationRate: [1, 1] }, { inputs: [[null, 8, 8, 1]] }).factory).toBe('conv2d');
     const conv1d = getLayer('Conv1D')!;
     const base = { filters: 4, kernelSize: [3], strides: [1], dilationRate: [1], activation: 'relu', useBias: true };
-    expect(conv1d.tfjs!({ ...base, padding: 'causal' }, { inputs: [[null, 8, 1]] }).factory).toBe('custom:CausalConv1D');
+    expect(conv1d.tfjs!({ ...base, padding: 'causal' }, { inputs: [[null, 8, 1]] }).factory).toBe('custom:DilatedConv');
     expect(conv1d.tfjs!({ ...base, padding: 'same' }, { inputs: [[null, 8, 1]] })).toEqual({ factory: 'conv1d', args: { ...base, padding: 'same' } });
     expect(getLayer('ZeroPadding2D')!.tfjs!({ padding: [1, 2] }, { inputs: [[null, 4, 4, 1]] })).toEqual({ factory: 'zeroPadding2d', args: { padding: [[1, 1], [2, 2]] } });
     expect(getLayer('Cropping2D')!.tfjs!({ cropping: [1, 2, 3, 4] }, { inputs: [[null, 9, 9, 1]] })).toEqual({ factory: 'cropping2D', args: { cropping: [[1, 2], [3, 4]] } });
