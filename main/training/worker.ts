@@ -67,6 +67,8 @@ else if (process.send) {
   process.on('message', onMessage);
   // The host went away: nobody is listening, so stop rather than train an orphaned run.
   process.on('disconnect', () => process.exit(1));
+  // Ctrl-C in a terminal reaches the whole process group; the parent turns it into a stop command so the run still saves.
+  process.on('SIGINT', () => undefined);
 } else {
   process.stderr.write('training worker: start me from run-process.ts (needs an IPC channel)\n');
   process.exit(2);
