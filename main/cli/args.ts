@@ -8,7 +8,7 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new CliError(`tensorloom ${command}: ${(e as Error).message.split('\n')[0]}\nusage: ${usage}`);
+    throw new CliError(`tensorloom ${command}: ${(e as Error).message.split('\n')[0]}; usage: ${usage}`);
   }
 }
 

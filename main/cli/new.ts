@@ -16,10 +16,10 @@ const command: Command = {
       return 0;
     }
     const [name] = positionals;
-    if (!name) throw new CliError(`tensorloom new: missing TEMPLATE; choose one of ${TEMPLATES.map((t) => t.name).join(', ')}\nusage: ${USAGE}`);
+    if (!name) throw new CliError(`tensorloom new: missing TEMPLATE; choose one of ${TEMPLATES.map((t) => t.name).join(', ')}; usage: ${USAGE}`);
     const t = getTemplate(name);
     if (!t) throw new CliError(`tensorloom new: no template '${name}'; choose one of ${TEMPLATES.map((t) => t.name).join(', ')}`);
-    if (!values.output) throw new CliError(`tensorloom new: missing -o FILE (where to write the graph)\nusage: ${USAGE}`);
+    if (!values.output) throw new CliError(`tensorloom new: missing -o FILE (where to write the graph); usage: ${USAGE}`);
     const { access } = await import('node:fs/promises');
     if (!values.force && (await access(values.output).then(() => true, () => false)))
       throw new CliError(`tensorloom new: '${values.output}' already exists; choose another name or pass --force to overwrite it`);

@@ -2,6 +2,7 @@ import { getLayer } from '../../graph/layers/index.js';
 import { inferGraph } from '../../graph/infer.js';
 import { formatShape } from '../../graph/shape.js';
 import { parseCommandArgs } from './args.js';
+import { CliError } from './errors.js';
 import type { Command } from './index.js';
 import { readGraphFile } from './graph-file.js';
 
@@ -15,6 +16,7 @@ const command: Command = {
       process.stdout.write(`usage: ${USAGE}\n`);
       return 0;
     }
+    if (positionals.length > 1) throw new CliError(`tensorloom validate: expected one FILE but got ${positionals.length} (${positionals.join(', ')}); usage: ${USAGE}`);
     const graph = await readGraphFile('validate', positionals[0]);
     const result = inferGraph(graph);
     const total = result.totals.trainable + result.totals.nonTrainable;
