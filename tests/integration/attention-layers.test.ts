@@ -1,11 +1,13 @@
 // Value tests of the custom attention layers: analytic gradients against finite differences, the causal
 // mask, a save/load round trip through tfjs IO handlers, and a short training run.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../graph/compile.js';
 import type { Graph } from '../../graph/document.js';
 import { registerCustomLayers } from '../../graph/tfjs/all.js';
 import { ATTENTION_CLASS_NAMES } from '../../graph/tfjs/attention-layers.js';
+import { registerWasmKernels } from '../../main/training/kernels/index.js';
 import { chainGraph, graphOf } from '../unit/helpers/graphs.js';
 
 beforeAll(async () => {
@@ -270,6 +272,64 @@ describe('training', () => {
     const losses = history.history.loss as number[];
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! * 0.8);
+    model.dispose();
+  });
+});
+
+// The trainer's wasm backend must have every kernel these layers' gradients use (UnsortedSegmentSum for the
+// embedding gathers comes from the trainer's own kernels); the gradients must be the cpu backend's.
+describe('wasm backend', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each([
+    [
+      'PositionalEmbedding, causal attention, encoder and decoder blocks',
+      (): Graph => {
+        const g = chainGraph(
+          [6],
+          [
+            ['PositionalEmbedding', { vocabSize: 10, sequenceLength: 6, embedDim: 8 }],
+            ['MultiHeadAttention', { numHeads: 2, keyDim: 3, causal: true }],
+            ['TransformerEncoderBlock', { numHeads: 2, intermediateDim: 8, activation: 'gelu' }],
+            ['TransformerDecoderBlock', { numHeads: 2, intermediateDim: 8, normFirst: true }],
+            ['Dense', { units: 10, activation: 'softmax' }],
+          ],
+          { dtype: 'int32' },
+        );
+        g.edges.find((e) => e.target === 'n2')!.targetHandle = 'query';
+        return g;
+      },
+    ],
+    [
+      'Embedding(maskZero), bidirectional GRU and LSTM',
+      (): Graph =>
+        chainGraph([6], [['Embedding', { inputDim: 10, outputDim: 4, maskZero: true }], ['GRU', { units: 3, bidirectional: true, returnSequences: true }], ['LSTM', { units: 3, bidirectional: true, mergeMode: 'ave' }]], {
+          dtype: 'int32',
+        }),
+    ],
+  ])('%s: same gradients as cpu', async (_name, build) => {
+    registerWasmKernels(tf);
+    await tf.setBackend('cpu');
+    const { model } = compileGraph(build(), tf, { compile: false });
+    const x = tf.tensor2d([[1, 2, 3, 0, 5, 6], [7, 0, 0, 4, 1, 2]], [2, 6], 'int32');
+    const gradients = async (backend: string): Promise<Record<string, number[]>> => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      expect(tf.getBackend()).toBe(backend);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x) as tf.Tensor)) as tf.Scalar);
+      return Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, Array.from(v.dataSync())]));
+    };
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    expect(Object.keys(wasm).sort()).toEqual(Object.keys(cpu).sort());
+    // One scale for the whole model: some gradients are zero in exact arithmetic (a key bias shifts every
+    // score of a row equally, which softmax ignores), so their float noise is no measure of a wrong kernel.
+    const scale = Math.max(...Object.values(cpu).flat().map(Math.abs));
+    let worst = 0;
+    for (const [k, values] of Object.entries(cpu)) values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - wasm[k]![i]!))));
+    expect(worst / scale).toBeLessThan(1e-4);
+    await tf.setBackend('cpu');
     model.dispose();
   });
 });
