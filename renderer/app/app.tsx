@@ -1,0 +1,252 @@
+import { useEffect, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from '../canvas/canvas.js';
+import { Palette } from '../panels/palette.js';
+import { Inspector } from '../panels/inspector.js';
+import { QuickAdd } from '../panels/quick-add.js';
+import { StartScreen } from '../start/start-screen.js';
+import { editorStore, isDirty, useEditor } from '../store/editor-store.js';
+import { useUi, type ThemePref } from '../store/ui-store.js';
+import * as cmd from './commands.js';
+import { dockPanels, extraSidePanels } from './dock-panels.js';
+import { formatCount, formatInt } from './format.js';
+import { Icon } from './icons.js';
+import { installShortcuts } from './shortcuts.js';
+import { FileBrowser, PromptDialog } from './dialogs.js';
+
+function fileLabel(path: string | null, name: string): string {
+  return path ? (path.split(/[\\/]/).pop() ?? path) : `${name || 'Untitled'} (unsaved)`;
+}
+
+function Toolbar() {
+  const canUndo = useEditor((s) => s.undoStack.length > 0 || (s.pending?.changes.length ?? 0) > 0);
+  const canRedo = useEditor((s) => s.redoStack.length > 0);
+  const dirty = useEditor(isDirty);
+  const path = useEditor((s) => s.filePath);
+  const name = useEditor((s) => s.graph.name);
+  const theme = useUi((s) => s.theme);
+  const nextTheme: Record<ThemePref, ThemePref> = { system: 'light', light: 'dark', dark: 'system' };
+  return (
+    <header className="toolbar">
+      <button className="brand" onClick={cmd.goHome} title="Start screen">
+        <span className="brand-mark" />
+        <span className="brand-name">Tensorloom</span>
+      </button>
+      <div className="tool-group">
+        <button className="tool" data-testid="new-button" onClick={() => cmd.newDocument()} title="New graph">
+          <Icon name="file" />
+        </button>
+        <button className="tool" data-testid="open-button" onClick={() => void cmd.open()} title="Open… (Ctrl+O)">
+          <Icon name="open" />
+        </button>
+        <button className="tool" data-testid="save-button" onClick={() => void cmd.save()} title="Save (Ctrl+S)">
+          <Icon name="save" />
+        </button>
+        <button className="tool" data-testid="save-as-button" onClick={() => void cmd.saveAs()} title="Save as… (Ctrl+Shift+S)">
+          <Icon name="saveAs" />
+        </button>
+      </div>
+      <div className="tool-group">
+        <button className="tool" data-testid="undo-button" disabled={!canUndo} onClick={cmd.undo} title="Undo (Ctrl+Z)">
+          <Icon name="undo" />
+        </button>
+        <button className="tool" data-testid="redo-button" disabled={!canRedo} onClick={cmd.redo} title="Redo (Ctrl+Shift+Z)">
+          <Icon name="redo" />
+        </button>
+      </div>
+      <div className="tool-group">
+        <button className="tool labelled" data-testid="layout-button" onClick={() => void cmd.autoLayout()} title="Arrange left to right (Shift+L)">
+          <Icon name="layout" /> Arrange
+        </button>
+        <button className="tool" data-testid="fit-button" onClick={cmd.fitView} title="Fit view (F)">
+          <Icon name="fit" />
+        </button>
+      </div>
+      <div className="doc-title" data-testid="doc-title" title={path ?? undefined}>
+        {dirty && <span className="dirty-dot" data-testid="dirty-marker" title="Unsaved changes" />}
+        {fileLabel(path, name)}
+      </div>
+      <button className="tool" data-testid="theme-button" onClick={() => useUi.getState().set({ theme: nextTheme[theme] })} title={`Theme: ${theme} (click to change)`}>
+        <Icon name={theme === 'dark' ? 'moon' : theme === 'light' ? 'sun' : 'auto'} />
+      </button>
+    </header>
+  );
+}
+
+function StatusBar() {
+  const totals = useEditor((s) => s.inference.totals);
+  const nodes = useEditor((s) => s.graph.nodes.length);
+  const errors = useEditor((s) => s.inference.diagnostics.filter((d) => d.severity === 'error').length);
+  const warnings = useEditor((s) => s.inference.diagnostics.filter((d) => d.severity === 'warning').length);
+  const toastMsg = useUi((s) => s.toast);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!toastMsg) return;
+    const t = setTimeout(() => tick((n) => n + 1), 5000);
+    return () => clearTimeout(t);
+  }, [toastMsg]);
+  const showToast = toastMsg && Date.now() - toastMsg.at < 5000;
+  const total = totals.trainable + totals.nonTrainable;
+  return (
+    <footer className="status-bar">
+      <span data-testid="status-params" title={`${formatInt(totals.trainable)} trainable, ${formatInt(totals.nonTrainable)} non-trainable`}>
+        <b>{formatInt(total)}</b> params
+      </span>
+      <span data-testid="status-macs" title={`${formatInt(totals.macs)} multiply-adds per sample`}>
+        <b>{formatCount(totals.macs)}</b> mult-adds
+      </span>
+      <span>{nodes} layers</span>
+      <button className={`status-problems ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} onClick={() => useUi.getState().set({ dockOpen: true, dockTab: 'problems' })}>
+        {errors ? `${errors} error${errors > 1 ? 's' : ''}` : 'No errors'}
+        {warnings ? ` · ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}
+      </button>
+      <span className="spacer" />
+      {showToast && <span className={`toast ${toastMsg.kind}`} data-testid="toast">{toastMsg.text}</span>}
+    </footer>
+  );
+}
+
+function Dock() {
+  const tab = useUi((s) => s.dockTab);
+  const open = useUi((s) => s.dockOpen);
+  const set = useUi((s) => s.set);
+  const panels = dockPanels();
+  const active = panels.find((p) => p.id === tab) ?? panels[0]!;
+  return (
+    <section className={`dock${open ? ' open' : ''}`}>
+      <div className="tabs">
+        {panels.map((p) => (
+          <button key={p.id} className={`tab${p.id === active.id && open ? ' active' : ''}`} data-testid={`dock-tab-${p.id}`} onClick={() => set({ dockTab: p.id, dockOpen: !(open && p.id === active.id) })}>
+            {p.title}
+            {p.Badge && <p.Badge />}
+          </button>
+        ))}
+        <span className="spacer" />
+        <button className="tab" onClick={() => set({ dockOpen: !open })} title={open ? 'Hide panel' : 'Show panel'}>
+          {open ? '▾' : '▴'}
+        </button>
+      </div>
+      {open && <div className="dock-body">{active.render()}</div>}
+    </section>
+  );
+}
+
+function SidePanel() {
+  const extra = extraSidePanels();
+  const [tab, setTab] = useState('inspector');
+  const active = extra.find((p) => p.id === tab);
+  return (
+    <aside className="side-panel">
+      <div className="tabs">
+        <button className={`tab${!active ? ' active' : ''}`} onClick={() => setTab('inspector')}>
+          Inspector
+        </button>
+        {extra.map((p) => (
+          <button key={p.id} className={`tab${active?.id === p.id ? ' active' : ''}`} data-testid={`side-tab-${p.id}`} onClick={() => setTab(p.id)}>
+            {p.title}
+          </button>
+        ))}
+      </div>
+      <div className="side-body">{active ? active.render() : <Inspector />}</div>
+    </aside>
+  );
+}
+
+function useTheme(): void {
+  const theme = useUi((s) => s.theme);
+  useEffect(() => {
+    const root = document.documentElement;
+    const apply = () => {
+      const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+      root.dataset.theme = dark ? 'dark' : 'light';
+    };
+    apply();
+    try {
+      localStorage.setItem('tensorloom.theme', theme);
+    } catch {
+      // not persisted; the choice still applies to this window
+    }
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    mq.addEventListener('change', apply);
+    return () => mq.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+function useHost(): void {
+  useEffect(() => {
+    const host = cmd.getHost();
+    if (!host) return;
+    host.call('files.startup', {}).then(
+      (r) => {
+        if (r.file) cmd.showOpened(r.file);
+        else if (r.error) useUi.getState().set({ toast: { text: r.error, kind: 'error', at: Date.now() } });
+      },
+      () => undefined,
+    );
+    const offOpen = host.subscribe('onOpenFile', ({ file }) => cmd.showOpened(file));
+    const offMenu = host.subscribe('onMenuCommand', ({ command }) => {
+      const map: Partial<Record<typeof command, () => void>> = {
+        new: () => cmd.newDocument(),
+        open: () => void cmd.open(),
+        save: () => void cmd.save(),
+        saveAs: () => void cmd.saveAs(),
+        undo: cmd.undo,
+        redo: cmd.redo,
+        cut: () => void cmd.cut(),
+        copy: () => void cmd.copy(),
+        paste: () => void cmd.paste(),
+        delete: cmd.deleteSelection,
+        selectAll: cmd.selectAll,
+        fitView: cmd.fitView,
+        zoomIn: () => void cmd.getFlowInstance()?.zoomIn(),
+        zoomOut: () => void cmd.getFlowInstance()?.zoomOut(),
+        zoomReset: () => void cmd.getFlowInstance()?.zoomTo(1),
+        toggleTheme: () => useUi.getState().set({ theme: document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark' }),
+      };
+      map[command]?.();
+    });
+    // Title bar and close prompt follow the document; autosave keeps a recovery copy of unsaved work.
+    const unsub = editorStore.subscribe((s, prev) => {
+      if (s.filePath !== prev.filePath || s.graph.name !== prev.graph.name || isDirty(s) !== isDirty(prev))
+        host.setDocumentState({ name: fileLabel(s.filePath, s.graph.name), dirty: isDirty(s) });
+    });
+    const timer = setInterval(() => void cmd.autosave(), 5000);
+    return () => {
+      offOpen();
+      offMenu();
+      unsub();
+      clearInterval(timer);
+    };
+  }, []);
+}
+
+/** The application: start screen, or the editor with palette, canvas, inspector, dock and status bar. */
+export function App() {
+  const screen = useEditor((s) => s.screen);
+  useTheme();
+  useHost();
+  useEffect(() => installShortcuts(), []);
+  return (
+    <div className="app">
+      {screen === 'start' ? (
+        <StartScreen />
+      ) : (
+        <ReactFlowProvider>
+          <Toolbar />
+          <div className="workspace">
+            <Palette />
+            <main className="center">
+              <Canvas />
+              <Dock />
+            </main>
+            <SidePanel />
+          </div>
+          <StatusBar />
+          <QuickAdd />
+        </ReactFlowProvider>
+      )}
+      <PromptDialog />
+      <FileBrowser />
+    </div>
+  );
+}

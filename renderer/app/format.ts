@@ -1,0 +1,45 @@
+import type { Shape } from '../../graph/shape.js';
+import { formatShape } from '../../graph/shape.js';
+import { CATEGORIES } from '../../graph/layers/index.js';
+
+/** 1234567 → "1.23M": compact counts for node faces and the status bar. */
+export function formatCount(n: number): string {
+  if (n < 1000) return String(n);
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  for (const [v, u] of units) if (n >= v) return `${(n / v).toFixed(n / v >= 100 ? 0 : n / v >= 10 ? 1 : 2)}${u}`;
+  return String(n);
+}
+
+/** 34826 → "34,826": exact counts for tables. */
+export function formatInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Shape text as everywhere else in Tensorloom (`[null, 26, 26, 32]`). */
+export function shapeText(shape: Shape | null | undefined): string {
+  return shape ? formatShape(shape) : '?';
+}
+
+// One hue per palette category, chosen to stay distinct in light and dark themes. Categories added
+// to the registry later get a hue from their name, so nothing here needs editing.
+const HUES: Record<string, number> = {
+  'Inputs/outputs': 152,
+  Core: 215,
+  Convolution: 262,
+  Pooling: 190,
+  Normalization: 42,
+  Recurrent: 330,
+  Attention: 12,
+  Merge: 95,
+  Activation: 285,
+  Preprocessing: 170,
+};
+
+/** The hue (0–360) that colours a category's nodes and palette entries. */
+export function categoryHue(category: string): number {
+  const known = HUES[category];
+  if (known !== undefined) return known;
+  let h = CATEGORIES.length * 37;
+  for (const ch of category) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return h;
+}

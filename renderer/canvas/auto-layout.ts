@@ -1,0 +1,60 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import type { Graph } from '../../graph/document.js';
+import { getLayer } from '../../graph/layers/index.js';
+import type { Change, Point } from '../store/changes.js';
+import { inputHandles } from './layer-node.js';
+
+const elk = new ELK();
+
+/** Node sizes as measured on the canvas; unmeasured nodes use a typical size. */
+export type SizeOf = (id: string) => { width: number; height: number } | undefined;
+
+/**
+ * Layered left-to-right layout (elkjs). Ports are fixed in handle order so a two-input layer keeps
+ * its inputs where they are drawn. Returns the moves, as one undoable step.
+ */
+export async function layoutChanges(graph: Graph, sizeOf: SizeOf): Promise<Change[]> {
+  const used = new Map<string, string[]>();
+  for (const e of graph.edges) (used.get(e.target) ?? used.set(e.target, []).get(e.target)!).push(e.targetHandle);
+  const ports = new Set<string>();
+  const children: ElkNode[] = graph.nodes.map((n) => {
+    const size = sizeOf(n.id) ?? { width: 200, height: 96 };
+    const ins = inputHandles(getLayer(n.type), (used.get(n.id) ?? []).sort().join(','));
+    for (const h of ins) ports.add(`${n.id}::${h.id}`);
+    ports.add(`${n.id}::out`);
+    return {
+      id: n.id,
+      width: size.width,
+      height: size.height,
+      layoutOptions: { 'elk.portConstraints': 'FIXED_ORDER' },
+      ports: [
+        ...ins.map((h, i) => ({ id: `${n.id}::${h.id}`, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'WEST', 'elk.port.index': String(i) } })),
+        { id: `${n.id}::out`, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'EAST' } },
+      ],
+    };
+  });
+  const root: ElkNode = {
+    id: '__root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.spacing.nodeNode': '36',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+    },
+    children,
+    edges: graph.edges
+      .filter((e) => ports.has(`${e.source}::out`) && ports.has(`${e.target}::${e.targetHandle}`))
+      .map((e) => ({ id: e.id, sources: [`${e.source}::out`], targets: [`${e.target}::${e.targetHandle}`] })),
+  };
+  const laid = await elk.layout(root);
+  const pos = new Map<string, Point>();
+  for (const c of laid.children ?? []) pos.set(c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) });
+  const changes: Change[] = [];
+  for (const n of graph.nodes) {
+    const to = pos.get(n.id);
+    if (to && (to.x !== n.position.x || to.y !== n.position.y)) changes.push({ kind: 'move', id: n.id, from: n.position, to });
+  }
+  return changes;
+}

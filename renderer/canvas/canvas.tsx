@@ -1,0 +1,245 @@
+import { useCallback, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  SelectionMode,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type ReactFlowInstance,
+} from '@xyflow/react';
+import type { Graph, GraphNode } from '../../graph/document.js';
+import { getLayer } from '../../graph/layers/index.js';
+import { connectChanges, connectionProblem, editorStore, useEditor, type Selection } from '../store/editor-store.js';
+import type { Change } from '../store/changes.js';
+import { useUi } from '../store/ui-store.js';
+import { addLayer, setFlowInstance } from '../app/commands.js';
+import { categoryHue } from '../app/format.js';
+import { LayerNode, type LayerFlowNode } from './layer-node.js';
+import { ShapeEdge, WiringLine, type ShapeFlowEdge } from './shape-edge.js';
+
+// Module scope so React Flow never sees new type maps (it would re-mount every node).
+const nodeTypes = { layer: LayerNode };
+const edgeTypes = { shape: ShapeEdge };
+const SNAP: [number, number] = [10, 10];
+const FIT = { padding: 0.15, maxZoom: 1.25 };
+/** MIME type of palette drags. */
+export const LAYER_MIME = 'application/x-tensorloom-layer';
+
+type Measured = { width: number; height: number };
+
+/**
+ * Builds React Flow nodes from the document, reusing the previous object of every node whose document
+ * node, selection and measured size are unchanged (so React Flow and memo skip them).
+ */
+class FlowNodeCache {
+  private cache = new Map<string, { doc: GraphNode; selected: boolean; measured: Measured | undefined; rf: LayerFlowNode }>();
+  readonly measured = new Map<string, Measured>();
+
+  build(graph: Graph, selection: Selection): LayerFlowNode[] {
+    const next = new Map<string, { doc: GraphNode; selected: boolean; measured: Measured | undefined; rf: LayerFlowNode }>();
+    const out = graph.nodes.map((doc) => {
+      const selected = selection.nodes.has(doc.id);
+      const measured = this.measured.get(doc.id);
+      const prev = this.cache.get(doc.id);
+      const entry =
+        prev && prev.doc === doc && prev.selected === selected && prev.measured === measured
+          ? prev
+          : { doc, selected, measured, rf: { id: doc.id, type: 'layer' as const, position: doc.position, data: { layerType: doc.type, name: doc.name, params: doc.params }, selected, ...(measured ? { measured } : {}) } };
+      next.set(doc.id, entry);
+      return entry.rf;
+    });
+    this.cache = next;
+    return out;
+  }
+}
+
+class FlowEdgeCache {
+  private cache = new Map<string, { doc: Graph['edges'][number]; selected: boolean; rf: ShapeFlowEdge }>();
+  build(graph: Graph, selection: Selection): ShapeFlowEdge[] {
+    const next = new Map<string, { doc: Graph['edges'][number]; selected: boolean; rf: ShapeFlowEdge }>();
+    const out = graph.edges.map((doc) => {
+      const selected = selection.edges.has(doc.id);
+      const prev = this.cache.get(doc.id);
+      const entry =
+        prev && prev.doc === doc && prev.selected === selected
+          ? prev
+          : { doc, selected, rf: { id: doc.id, type: 'shape' as const, source: doc.source, sourceHandle: doc.sourceHandle, target: doc.target, targetHandle: doc.targetHandle, selected } };
+      next.set(doc.id, entry);
+      return entry.rf;
+    });
+    this.cache = next;
+    return out;
+  }
+}
+
+/** Distance from point p to segment ab. */
+function segmentDistance(p: { x: number; y: number }, a: { x: number; y: number }, b: { x: number; y: number }): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = dx * dx + dy * dy;
+  const t = len === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/** The canvas: nodes, edges, wiring, drops from the palette, minimap and zoom controls. */
+export function Canvas() {
+  const graph = useEditor((s) => s.graph);
+  const selection = useEditor((s) => s.selection);
+  const nodeCache = useRef(new FlowNodeCache()).current;
+  const edgeCache = useRef(new FlowEdgeCache()).current;
+  const [measureTick, setMeasureTick] = useState(0);
+  const instance = useRef<ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null>(null);
+  const theme = useUi((s) => s.theme);
+
+  // measureTick re-runs the build after React Flow measured nodes (sizes live in the cache).
+  const nodes = useMemo(() => nodeCache.build(graph, selection), [graph, selection, measureTick, nodeCache]);
+  const edges = useMemo(() => edgeCache.build(graph, selection), [graph, selection, edgeCache]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<LayerFlowNode>[]) => {
+      const s = editorStore.getState();
+      const moves: Change[] = [];
+      let sel: Set<string> | null = null;
+      let measuredChanged = false;
+      const byId = changes.some((c) => c.type === 'position') ? new Map(s.graph.nodes.map((n) => [n.id, n] as const)) : null;
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) {
+          const from = byId?.get(c.id)?.position;
+          if (from && (from.x !== c.position.x || from.y !== c.position.y)) moves.push({ kind: 'move', id: c.id, from, to: { x: c.position.x, y: c.position.y } });
+        } else if (c.type === 'select') {
+          sel ??= new Set(s.selection.nodes);
+          if (c.selected) sel.add(c.id);
+          else sel.delete(c.id);
+        } else if (c.type === 'dimensions' && c.dimensions) {
+          const prev = nodeCache.measured.get(c.id);
+          if (!prev || prev.width !== c.dimensions.width || prev.height !== c.dimensions.height) {
+            nodeCache.measured.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
+            measuredChanged = true;
+          }
+        }
+      }
+      if (moves.length) s.apply(moves, 'Move');
+      if (sel) s.setSelection({ nodes: sel });
+      if (measuredChanged) setMeasureTick((t) => t + 1);
+    },
+    [nodeCache],
+  );
+
+  const onEdgesChange = useCallback((changes: EdgeChange<ShapeFlowEdge>[]) => {
+    const s = editorStore.getState();
+    let sel: Set<string> | null = null;
+    for (const c of changes) {
+      if (c.type === 'select') {
+        sel ??= new Set(s.selection.edges);
+        if (c.selected) sel.add(c.id);
+        else sel.delete(c.id);
+      }
+    }
+    if (sel) s.setSelection({ edges: sel });
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const s = editorStore.getState();
+    s.apply(connectChanges(s.graph, c.source, c.target, c.targetHandle), 'Connect');
+  }, []);
+
+  const isValidConnection: IsValidConnection<ShapeFlowEdge> = useCallback((c: Connection | Edge) => {
+    return connectionProblem(editorStore.getState().graph, c.source, c.target, c.targetHandle) === null;
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(LAYER_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const type = e.dataTransfer.getData(LAYER_MIME);
+    const rf = instance.current;
+    if (!type || !rf) return;
+    e.preventDefault();
+    const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    // Dropping onto an edge inserts the layer there: find the nearest edge under the pointer.
+    const zoom = rf.getZoom();
+    let intoEdge: string | null = null;
+    let best = 18 / zoom;
+    const def = getLayer(type);
+    if (def && def.outputs === 1 && !(def.inputs.kind === 'fixed' && def.inputs.ports.length === 0)) {
+      for (const edge of editorStore.getState().graph.edges) {
+        const a = rf.getInternalNode(edge.source);
+        const b = rf.getInternalNode(edge.target);
+        if (!a || !b) continue;
+        const pa = { x: a.internals.positionAbsolute.x + (a.measured.width ?? 0), y: a.internals.positionAbsolute.y + (a.measured.height ?? 0) / 2 };
+        const pb = { x: b.internals.positionAbsolute.x, y: b.internals.positionAbsolute.y + (b.measured.height ?? 0) / 2 };
+        const d = segmentDistance(at, pa, pb);
+        if (d < best) {
+          best = d;
+          intoEdge = edge.id;
+        }
+      }
+    }
+    // Centre the node on the pointer (typical node size) so it lands where the user dropped it.
+    addLayer(type, { x: at.x - 100, y: at.y - 40 }, { intoEdge });
+  }, []);
+
+  const onDoubleClick = useCallback((e: ReactMouseEvent) => {
+    const target = e.target as Element;
+    if (!target.classList.contains('react-flow__pane') || !instance.current) return;
+    const flow = instance.current.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    useUi.getState().set({ quickAdd: { screen: { x: e.clientX, y: e.clientY }, flow, connectFrom: null } });
+  }, []);
+
+  const onInit = useCallback((rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>) => {
+    instance.current = rf;
+    setFlowInstance(rf as unknown as ReactFlowInstance);
+  }, []);
+
+  const big = graph.nodes.length > 300;
+
+  return (
+    <div className="canvas" data-testid="canvas" onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<LayerFlowNode, ShapeFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        connectionLineComponent={WiringLine}
+        onNodeDragStart={() => editorStore.getState().begin('Move')}
+        onNodeDragStop={() => editorStore.getState().commit()}
+        onSelectionDragStart={() => editorStore.getState().begin('Move')}
+        onSelectionDragStop={() => editorStore.getState().commit()}
+        onInit={onInit}
+        colorMode={theme}
+        snapToGrid
+        snapGrid={SNAP}
+        fitView
+        fitViewOptions={FIT}
+        minZoom={0.05}
+        maxZoom={2.5}
+        zoomOnDoubleClick={false}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionMode={SelectionMode.Partial}
+        onlyRenderVisibleElements={big}
+        connectionRadius={24}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <Controls position="bottom-left" showInteractive={false} />
+        <MiniMap position="bottom-right" pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { memo, useEffect, useMemo, type CSSProperties } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
+import { getLayer, type LayerDef, type Params } from '../../graph/layers/index.js';
+import { useEditor } from '../store/editor-store.js';
+import { categoryHue, formatCount, shapeText } from '../app/format.js';
+
+/** What a canvas node carries: the layer kind, its name and params; everything else comes from the store. */
+export type LayerNodeData = { layerType: string; name: string; params: Params };
+/** A React Flow node of the editor. */
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+/** Input handles to draw: every fixed port, or the connected variadic slots plus one free slot. */
+export function inputHandles(def: LayerDef | undefined, used: string): { id: string; label: string }[] {
+  if (!def) return [];
+  if (def.inputs.kind === 'fixed') return def.inputs.ports.map((p) => ({ id: p.name, label: p.label ?? p.name }));
+  const { name, max } = def.inputs;
+  const taken = used
+    .split(',')
+    .filter((h) => h.startsWith(name))
+    .map((h) => Number(h.slice(name.length)))
+    .filter((n) => Number.isInteger(n))
+    .sort((a, b) => a - b);
+  const ids = [...taken];
+  if (max === undefined || taken.length < max) {
+    let free = 0;
+    while (taken.includes(free)) free++;
+    ids.push(free);
+  }
+  // Keep at least `min` handles visible so a two-input layer shows two sockets from the start.
+  for (let i = 0; ids.length < def.inputs.min; i++) if (!ids.includes(i)) ids.push(i);
+  return ids.sort((a, b) => a - b).map((i) => ({ id: `${name}${i}`, label: `${name}${i}` }));
+}
+
+function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
+  const info = useEditor((s) => s.inference.nodes[id]);
+  const used = useEditor((s) => s.usedHandles.get(id) ?? '');
+  const def = getLayer(data.layerType);
+  const handles = useMemo(() => inputHandles(def, used), [def, used]);
+  const updateInternals = useUpdateNodeInternals();
+  const handleKey = handles.map((h) => h.id).join(',');
+  useEffect(() => updateInternals(id), [handleKey, id, updateInternals]);
+
+  const errors = info?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  const warnings = info?.diagnostics.filter((d) => d.severity === 'warning') ?? [];
+  const summary = def?.summary?.(info?.params && Object.keys(info.params).length ? info.params : data.params) ?? '';
+  const params = info ? info.paramCount.trainable + info.paramCount.nonTrainable : 0;
+  const hue = def ? categoryHue(def.category) : 0;
+  const cls = ['layer-node', selected ? 'selected' : '', errors.length ? 'has-error' : warnings.length ? 'has-warning' : '', info && !info.inModel ? 'detached' : ''].join(' ');
+  const problems = [...errors, ...warnings];
+
+  return (
+    <div className={cls} data-testid={`node-${id}`} style={{ '--hue': hue } as CSSProperties} data-layer-type={data.layerType}>
+      <div className="layer-node-head">
+        <span className="layer-node-kind">{def?.label ?? data.layerType}</span>
+        {params > 0 && <span className="layer-node-params" title={`${params.toLocaleString('en-US')} parameters`}>{formatCount(params)}</span>}
+      </div>
+      <div className="layer-node-body">
+        <div className="layer-node-name">{data.name}</div>
+        {summary && <div className="layer-node-summary">{summary}</div>}
+      </div>
+      <div className="layer-node-shape" data-testid={`node-shape-${id}`}>
+        {def?.outputs === 0 ? (info?.inputShapes[0] ? shapeText(info.inputShapes[0]) : '—') : shapeText(info?.outputShape)}
+      </div>
+      {problems.length > 0 && (
+        <div className="layer-node-problem" role="tooltip">
+          {problems.map((d, i) => (
+            <div key={i} className={d.severity}>{d.message}</div>
+          ))}
+        </div>
+      )}
+      {handles.map((h, i) => (
+        <Handle
+          key={h.id}
+          id={h.id}
+          type="target"
+          position={Position.Left}
+          className="layer-handle in"
+          title={h.label}
+          style={{ top: `${((i + 1) / (handles.length + 1)) * 100}%` }}
+        />
+      ))}
+      {handles.length > 1 && def?.inputs.kind === 'fixed' && (
+        <div className="layer-node-ports">
+          {handles.map((h, i) => (
+            <span key={h.id} style={{ top: `${((i + 1) / (handles.length + 1)) * 100}%` }}>{h.label}</span>
+          ))}
+        </div>
+      )}
+      {def?.outputs !== 0 && <Handle id="out" type="source" position={Position.Right} className="layer-handle out" />}
+    </div>
+  );
+}
+
+/** The canvas node for every layer kind; its face is generated from the registry. */
+export const LayerNode = memo(LayerNodeView);

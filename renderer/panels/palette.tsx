@@ -1,0 +1,99 @@
+import { useMemo, useState, type CSSProperties, type DragEvent } from 'react';
+import { CATEGORIES, LAYERS, type LayerDef } from '../../graph/layers/index.js';
+import { addLayer } from '../app/commands.js';
+import { categoryHue } from '../app/format.js';
+import { LAYER_MIME } from '../canvas/canvas.js';
+
+/** Layer kinds matching a search: by id, label, category or description words; best matches first. */
+export function searchLayers(query: string, layers: readonly LayerDef[] = LAYERS): LayerDef[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [...layers];
+  const scored: [LayerDef, number][] = [];
+  for (const def of layers) {
+    const label = def.label.toLowerCase();
+    const id = def.id.toLowerCase();
+    let score = -1;
+    if (label === q || id === q) score = 0;
+    else if (label.startsWith(q) || id.startsWith(q)) score = 1;
+    else if (label.includes(q) || id.includes(q)) score = 2;
+    else if (def.category.toLowerCase().includes(q)) score = 3;
+    else if (def.description.toLowerCase().includes(q)) score = 4;
+    if (score >= 0) scored.push([def, score]);
+  }
+  return scored.sort((a, b) => a[1] - b[1]).map(([d]) => d);
+}
+
+function onDragStart(e: DragEvent, def: LayerDef): void {
+  e.dataTransfer.setData(LAYER_MIME, def.id);
+  e.dataTransfer.setData('text/plain', def.id);
+  e.dataTransfer.effectAllowed = 'copy';
+}
+
+/** The layer palette: every registry kind grouped by category, with search and descriptions on hover. */
+export function Palette() {
+  const [query, setQuery] = useState('');
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const found = useMemo(() => searchLayers(query), [query]);
+  // Categories come from the registry; any category a new family declares shows up after the known ones.
+  const groups = useMemo(() => {
+    const cats = [...CATEGORIES, ...new Set(found.map((d) => d.category as string).filter((c) => !(CATEGORIES as readonly string[]).includes(c)))];
+    return cats.map((c) => ({ category: c, items: found.filter((d) => d.category === c) })).filter((g) => g.items.length > 0);
+  }, [found]);
+
+  return (
+    <aside className="palette" data-testid="palette">
+      <div className="panel-title">Layers</div>
+      <input
+        className="palette-search"
+        data-testid="palette-search"
+        type="search"
+        placeholder="Search layers…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && found[0]) addLayer(found[0].id, null);
+          if (e.key === 'Escape') setQuery('');
+        }}
+      />
+      <div className="palette-list">
+        {groups.map(({ category, items }) => {
+          const open = query !== '' || !collapsed.has(category);
+          return (
+            <section key={category} className="palette-group" style={{ '--hue': categoryHue(category) } as CSSProperties}>
+              <button
+                className="palette-group-title"
+                onClick={() => setCollapsed((c) => {
+                  const n = new Set(c);
+                  if (n.has(category)) n.delete(category);
+                  else n.add(category);
+                  return n;
+                })}
+              >
+                <span className={`chevron${open ? ' open' : ''}`}>›</span>
+                {category}
+                <span className="palette-count">{items.length}</span>
+              </button>
+              {open &&
+                items.map((def) => (
+                  <div
+                    key={def.id}
+                    className="palette-item"
+                    data-testid={`palette-item-${def.id}`}
+                    draggable
+                    onDragStart={(e) => onDragStart(e, def)}
+                    onDoubleClick={() => addLayer(def.id, null)}
+                    title={def.description}
+                  >
+                    <span className="palette-swatch" />
+                    <span className="palette-label">{def.label}</span>
+                    <span className="palette-desc">{def.description}</span>
+                  </div>
+                ))}
+            </section>
+          );
+        })}
+        {groups.length === 0 && <div className="empty-note">No layer matches “{query}”.</div>}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,137 @@
+import { useEffect, useMemo, useState } from 'react';
+import { TEMPLATES, type Template } from '../../graph/templates/index.js';
+import { getLayer } from '../../graph/layers/index.js';
+import type { Recovery } from '../../graph/api/host.js';
+import { inferGraph } from '../../graph/infer.js';
+import * as cmd from '../app/commands.js';
+import { categoryHue, formatCount } from '../app/format.js';
+import { Icon } from '../app/icons.js';
+import { editorStore } from '../store/editor-store.js';
+
+type Recent = { path: string; name: string; openedAt: number; exists: boolean };
+
+function Preview({ template }: { template: Template }) {
+  const { graph, params } = useMemo(() => {
+    const g = template.build();
+    return { graph: g, params: inferGraph(g).totals.trainable };
+  }, [template]);
+  const xs = graph.nodes.map((n) => n.position.x);
+  const ys = graph.nodes.map((n) => n.position.y);
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs) + 160;
+  const minY = Math.min(...ys);
+  const maxY = Math.max(...ys) + 80;
+  const pos = new Map(graph.nodes.map((n) => [n.id, n.position] as const));
+  return (
+    <div className="template-preview">
+      <svg viewBox={`${minX - 20} ${minY - 40} ${maxX - minX + 40} ${maxY - minY + 80}`} preserveAspectRatio="xMidYMid meet">
+        {graph.edges.map((e) => {
+          const a = pos.get(e.source);
+          const b = pos.get(e.target);
+          return a && b ? <line key={e.id} x1={a.x + 160} y1={a.y + 40} x2={b.x} y2={b.y + 40} className="template-edge" /> : null;
+        })}
+        {graph.nodes.map((n) => (
+          <rect key={n.id} x={n.position.x} y={n.position.y} width={160} height={80} rx={14} style={{ fill: `hsl(${categoryHue(getLayer(n.type)?.category ?? '')} 60% 60%)` }} />
+        ))}
+      </svg>
+      <span className="template-meta">
+        {graph.nodes.length} layers · {formatCount(params)} params{graph.training.dataset?.kind === 'builtin' ? ` · ${graph.training.dataset.name}` : ''}
+      </span>
+    </div>
+  );
+}
+
+/** First screen: new graph, open, recent files, recovery copies and the templates gallery. */
+export function StartScreen() {
+  const [recent, setRecent] = useState<Recent[]>([]);
+  const [recoveries, setRecoveries] = useState<Recovery[]>([]);
+  const [hostError, setHostError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const host = cmd.getHost();
+    if (!host) {
+      setHostError('Not connected to a Tensorloom host: files cannot be opened or saved. Open the URL `tensorloom serve` printed.');
+      return;
+    }
+    host.call('files.listRecent', {}).then((r) => setRecent(r.files), (e: Error) => setHostError(e.message));
+    host.call('files.listRecoveries', {}).then((r) => setRecoveries(r.recoveries), () => undefined);
+  }, []);
+
+  const recover = async (r: Recovery) => {
+    const host = cmd.getHost();
+    if (!host) return;
+    const doc = await host.call('files.recover', { docId: r.docId });
+    cmd.openDocument(doc.graph, doc.path);
+    // A recovered document is unsaved work: mark it modified so Save is offered.
+    editorStore.setState({ savedAt: -1 });
+  };
+
+  return (
+    <div className="start-screen" data-testid="start-screen">
+      <div className="start-inner">
+        <header className="start-header">
+          <div className="brand-mark large" />
+          <div>
+            <h1>Tensorloom</h1>
+            <p>Design neural networks by wiring layers, see shapes and costs as you go, and train them on your machine.</p>
+          </div>
+        </header>
+        <div className="start-actions">
+          <button className="button primary" data-testid="new-button" onClick={() => cmd.newDocument()}>
+            <Icon name="plus" /> New graph
+          </button>
+          <button className="button" data-testid="open-button" onClick={() => void cmd.open()}>
+            <Icon name="open" /> Open…
+          </button>
+        </div>
+        {hostError && <div className="start-warning">{hostError}</div>}
+        {recoveries.length > 0 && (
+          <section className="start-section">
+            <h2>Recover unsaved work</h2>
+            <ul className="recent-list">
+              {recoveries.map((r) => (
+                <li key={r.docId}>
+                  <button className="recent-item" onClick={() => void recover(r)}>
+                    <Icon name="file" />
+                    <span className="recent-name">{r.name}</span>
+                    <span className="recent-path">{r.path ?? 'never saved'} · {new Date(r.savedAt).toLocaleString()}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <section className="start-section">
+          <h2>Templates</h2>
+          <div className="template-grid">
+            {TEMPLATES.map((t) => (
+              <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => cmd.newDocument(t.build())}>
+                <Preview template={t} />
+                <span className="template-title">{t.title}</span>
+                <span className="template-desc">{t.description}</span>
+              </button>
+            ))}
+          </div>
+        </section>
+        <section className="start-section">
+          <h2>Recent files</h2>
+          {recent.length === 0 ? (
+            <div className="empty-note">Graphs you open or save appear here.</div>
+          ) : (
+            <ul className="recent-list" data-testid="recent-files">
+              {recent.map((r) => (
+                <li key={r.path}>
+                  <button className="recent-item" disabled={!r.exists} onClick={() => void cmd.openPath(r.path)} title={r.exists ? r.path : `${r.path} (missing)`}>
+                    <Icon name="graph" />
+                    <span className="recent-name">{r.name}</span>
+                    <span className="recent-path">{r.path}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
