@@ -74,9 +74,9 @@ async function defaultSelectBackend(preference: StartCommand['backend']): Promis
 type EventBody = TrainingEvent extends infer E ? (E extends TrainingEvent ? Omit<E, 'runId' | 'time'> : never) : never;
 
 /** How integer class labels become the tensors a loss expects. */
-type TargetEncoding = { kind: 'oneHot'; depth: number } | { kind: 'sparse' } | { kind: 'binary' } | { kind: 'real' };
+export type TargetEncoding = { kind: 'oneHot'; depth: number } | { kind: 'sparse' } | { kind: 'binary' } | { kind: 'real' };
 
-function targetEncoding(loss: string, info: DatasetInfo): TargetEncoding {
+export function targetEncoding(loss: string, info: DatasetInfo): TargetEncoding {
   if (info.task === 'classification' || info.task === 'languageModel') {
     if (loss === 'categoricalCrossentropy') return { kind: 'oneHot', depth: info.task === 'languageModel' ? (info.vocabSize ?? 0) : (info.classNames?.length ?? 0) };
     if (loss === 'sparseCategoricalCrossentropy') return { kind: 'sparse' };
@@ -85,7 +85,7 @@ function targetEncoding(loss: string, info: DatasetInfo): TargetEncoding {
   return { kind: 'real' };
 }
 
-function batchTensors(tf: Tf, batch: Batch, info: DatasetInfo, enc: TargetEncoding): { x: tfjs.Tensor; y: tfjs.Tensor } {
+export function batchTensors(tf: Tf, batch: Batch, info: DatasetInfo, enc: TargetEncoding): { x: tfjs.Tensor; y: tfjs.Tensor } {
   const x = tf.tensor(batch.x, [batch.size, ...info.inputShape], info.inputDtype);
   const t = info.targetShape;
   let y: tfjs.Tensor;
