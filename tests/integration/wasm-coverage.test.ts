@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAYERS } from '../../graph/layers/index.js';
-import { coverageCases, KNOWN_FAILURES, trainOneBatch } from '../../main/training/kernels/coverage.js';
+import { coverageCases, trainOneBatch } from '../../main/training/kernels/coverage.js';
 import { registerWasmKernels } from '../../main/training/kernels/index.js';
 
 const cases = coverageCases().filter((c) => !c.name.startsWith('template '));
@@ -21,13 +21,8 @@ describe('every palette layer kind trains one batch on wasm', () => {
     expect(LAYERS.map((l) => l.id).filter((id) => id !== 'Input' && id !== 'Output' && !covered.has(id))).toEqual([]);
   });
 
-  it.each(cases.filter((c) => !(c.name in KNOWN_FAILURES)).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await tf.setBackend('wasm');
     await expect(trainOneBatch(tf, c)).resolves.toBeUndefined();
-  });
-
-  it.each(Object.entries(KNOWN_FAILURES))('%s still fails on cpu too (%s)', async (name) => {
-    await tf.setBackend('cpu');
-    await expect(trainOneBatch(tf, cases.find((c) => c.name === name)!)).rejects.toThrow();
   });
 });

@@ -55,14 +55,6 @@ function attention(self: boolean): CoverageCase {
   return { name: `MultiHeadAttention ${self ? 'self causal' : 'cross'}`, kinds: ['MultiHeadAttention'], graph: b.graph };
 }
 
-/**
- * Cases that fail on every backend for reasons outside the wasm kernels (tfjs limitations or bugs
- * in a layer), with the reason; the coverage test checks they still fail on cpu, so a fix shows.
- */
-export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  'BatchNormalization no center': 'tfjs-layers 4.22 BatchNormalization cannot train with center or scale off',
-};
-
 /** The tiny models: every palette kind with its kernel-relevant variants (strides, padding, multipliers, wrappers). */
 export function coverageCases(): CoverageCase[] {
   const img = [9, 9, 3];
@@ -85,8 +77,8 @@ export function coverageCases(): CoverageCase[] {
     chain('pooling 1D', [8, 3], [['Conv1D', { filters: 2, kernelSize: [1] }], ['MaxPooling1D', {}], ['AveragePooling1D', { poolSize: [2] }], ['GlobalAveragePooling1D']]),
     chain('global max 1D', [8, 3], [['Dense', { units: 2 }], ['GlobalMaxPooling1D']]),
     chain('BatchNormalization', img, [['Conv2D', { filters: 2, kernelSize: [1, 1] }], ['BatchNormalization', {}], ['Flatten'], ['BatchNormalization', { momentum: 0.9 }]]),
-    // tfjs-layers 4.22 cannot train BatchNormalization without center or scale (reads an absent beta/gamma): fails on every backend.
-    chain('BatchNormalization no center', [6], [['BatchNormalization', { center: false }]]),
+    // tfjs-layers 4.22's own BatchNormalization cannot train with center or scale off.
+    chain('BatchNormalization no center/scale', [6], [['BatchNormalization', { center: false }], ['BatchNormalization', { scale: false }]]),
     chain('LayerNormalization + noise', seq, [['Dense', { units: 4 }], ['LayerNormalization', {}], ['SpatialDropout1D', { rate: 0.2 }], ['GaussianNoise', { stddev: 0.1 }], ['GaussianDropout', { rate: 0.2 }]]),
     chain('SimpleRNN', seq, [['SimpleRNN', { units: 3, returnSequences: true }], ['SimpleRNN', { units: 2 }]]),
     chain('LSTM bidirectional', seq, [['LSTM', { units: 3, bidirectional: true, returnSequences: true, dropout: 0.1, recurrentDropout: 0.1 }], ['LSTM', { units: 2, bidirectional: true, mergeMode: 'sum' }]]),
