@@ -176,6 +176,40 @@ describe('causal mask', () => {
   });
 });
 
+describe('padding mask', () => {
+  // Embedding(maskZero) marks id 0 as padding; self-attention then ignores padded keys, so the non-padded
+  // outputs do not depend on the embedding of id 0. Without the mask they do (so the check can fail).
+  it.each([
+    ['MultiHeadAttention', { numHeads: 2, keyDim: 3 }, true],
+    ['TransformerEncoderBlock', { numHeads: 2, intermediateDim: 6 }, true],
+    ['MultiHeadAttention', { numHeads: 2, keyDim: 3 }, false],
+  ] as const)('%s after Embedding(maskZero: %s)', (type, params, maskZero) => {
+    const graph = graphOf(
+      [
+        { id: 'ids', type: 'Input', params: { shape: [5], dtype: 'int32' } },
+        { id: 'emb', type: 'Embedding', params: { inputDim: 8, outputDim: 4, maskZero } },
+        { id: 'att', type, params },
+        { id: 'out', type: 'Output', params: { loss: 'meanSquaredError', metrics: [] } },
+      ],
+      [['ids', 'emb'], ['emb', 'att', type === 'MultiHeadAttention' ? 'query' : 'in'], ['att', 'out']],
+    );
+    const { model } = compileGraph(graph, tf);
+    const ids = tf.tensor2d([[3, 1, 4, 0, 0], [2, 0, 5, 6, 0]], [2, 5], 'int32');
+    const before = model.predict(ids) as tf.Tensor;
+    const emb = model.getLayer('emb');
+    const table = emb.getWeights()[0]!.arraySync() as number[][];
+    table[0] = table[0]!.map((v) => v + 5);
+    emb.setWeights([tf.tensor2d(table)]);
+    const after = model.predict(ids) as tf.Tensor;
+    const a = before.arraySync() as number[][][];
+    const b = after.arraySync() as number[][][];
+    const keptDiff = Math.max(...[[0, 0], [0, 1], [0, 2], [1, 0], [1, 2], [1, 3]].map(([i, t]) => Math.max(...a[i!]![t!]!.map((v, k) => Math.abs(v - b[i!]![t!]![k]!)))));
+    if (maskZero) expect(keptDiff).toBeLessThan(1e-5);
+    else expect(keptDiff).toBeGreaterThan(1e-3);
+    model.dispose();
+  });
+});
+
 /** A graph using every custom layer: token ids → PositionalEmbedding → causal self-attention → cross-attention to a second input → encoder → decoder → Dense. */
 function everyLayerGraph(): Graph {
   return graphOf(
