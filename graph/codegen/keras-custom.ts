@@ -35,7 +35,7 @@ class TensorloomMultiHeadAttention(keras.layers.Layer):
     @staticmethod
     def _split(inputs):
         # One tensor or one shape tuple means self-attention; a list of tensors or shapes is [query, value(, key)].
-        is_shape = isinstance(inputs, tuple) and all(d is None or isinstance(d, int) for d in inputs)
+        is_shape = isinstance(inputs, (list, tuple)) and all(d is None or isinstance(d, int) for d in inputs)
         items = list(inputs) if isinstance(inputs, (list, tuple)) and not is_shape else [inputs]
         query = items[0]
         value = items[1] if len(items) > 1 else query
