@@ -1,7 +1,7 @@
 import type { Graph } from '../../graph/document.js';
 import { inferGraph } from '../../graph/infer.js';
 import { formatShape, type Shape } from '../../graph/shape.js';
-import type { DatasetInfo } from './types.js';
+import type { Dataset, DatasetInfo } from './types.js';
 
 /** One way a dataset and a graph do not fit, worded for the user; errors block training. */
 export interface CompatibilityIssue {
@@ -15,11 +15,45 @@ const CLASS_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCross
 const fmt = (s: readonly (number | null)[]): string => formatShape(s as Shape);
 const same = (a: readonly (number | null)[], b: readonly (number | null)[]): boolean => a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
 
+const REGRESSION_LOSSES = new Set(['meanSquaredError', 'meanAbsoluteError', 'huber']);
+
+/**
+ * True when the graph asks to reproduce its input (an autoencoder): its one Output has a regression
+ * loss and the Input's shape, while the dataset's own targets are something else.
+ */
+export function wantsReconstruction(graph: Graph, info: DatasetInfo): boolean {
+  if (info.task === 'regression' || info.task === 'reconstruction') return false;
+  const outputs = graph.nodes.filter((n) => n.type === 'Output');
+  if (outputs.length !== 1) return false;
+  const inference = inferGraph(graph);
+  const ni = inference.nodes[outputs[0]!.id];
+  const out = ni?.outputShape;
+  const loss = String(ni?.params.loss ?? '');
+  return !!out && REGRESSION_LOSSES.has(loss) && info.inputDtype === 'float32' && same(out, [null, ...info.inputShape]);
+}
+
+/** The same data with each input as its own target, for autoencoders. */
+export function reconstructionInfo(info: DatasetInfo): DatasetInfo {
+  return { ...info, task: 'reconstruction', targetShape: [...info.inputShape], classNames: null };
+}
+
+/** A dataset whose targets are its inputs (see `wantsReconstruction`). */
+export function asReconstruction(dataset: Dataset): Dataset {
+  return {
+    info: reconstructionInfo(dataset.info),
+    preprocessing: { ...dataset.preprocessing, task: 'reconstruction', targetShape: [...dataset.info.inputShape], classNames: null },
+    async *batches(split, options) {
+      for await (const b of dataset.batches(split, options)) yield { x: b.x, y: b.x instanceof Float32Array ? b.x : Float32Array.from(b.x), size: b.size };
+    },
+  };
+}
+
 /**
  * Checks that a graph can train on a dataset: Input shapes and dtypes, Output shapes against the
  * targets, and losses against the task. Returns every problem found (empty when they fit).
  */
-export function checkCompatibility(graph: Graph, info: DatasetInfo): CompatibilityIssue[] {
+export function checkCompatibility(graph: Graph, datasetInfo: DatasetInfo): CompatibilityIssue[] {
+  const info = wantsReconstruction(graph, datasetInfo) ? reconstructionInfo(datasetInfo) : datasetInfo;
   const issues: CompatibilityIssue[] = [];
   const inference = inferGraph(graph);
   const error = (nodeId: string | null, message: string): void => void issues.push({ severity: 'error', nodeId, message });

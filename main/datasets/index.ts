@@ -6,7 +6,7 @@ import type { SplitOptions } from './memory.js';
 import { DatasetError, type Dataset, type Preprocessing } from './types.js';
 
 export * from './types.js';
-export { checkCompatibility, type CompatibilityIssue } from './compat.js';
+export { asReconstruction, checkCompatibility, wantsReconstruction, type CompatibilityIssue } from './compat.js';
 export { BUILTIN_DATASETS } from './builtin.js';
 
 /** How to open a dataset. */

@@ -4,7 +4,7 @@ import { makeLoss } from '../../graph/compile.js';
 import type { DatasetRef } from '../../graph/document.js';
 import { encodeCsvFeatures } from '../datasets/csv.js';
 import { decodeImage, resizeInto } from '../datasets/images.js';
-import { openDataset } from '../datasets/index.js';
+import { asReconstruction, openDataset, wantsReconstruction } from '../datasets/index.js';
 import { charIndex, encodeChars, encodeWords, wordIndex } from '../datasets/text.js';
 import { sizeOf, type Preprocessing } from '../datasets/types.js';
 import { loadRun, type LoadedRun } from './artifacts.js';
@@ -39,13 +39,14 @@ export async function evaluateRun(dir: string, options: { data?: DatasetRef; bac
   try {
     const { training } = run.settings;
     const ref = options.data ?? run.settings.dataset;
-    const dataset = await openDataset(ref, {
+    let dataset = await openDataset(ref, {
       baseDir: options.data ? process.cwd() : run.settings.baseDir,
       validationSplit: options.data ? 0 : training.validationSplit,
       seed: training.seed,
       ...(run.preprocessing ? { preprocessing: run.preprocessing, inputShape: run.preprocessing.inputShape } : {}),
       ...(!options.data && run.settings.limit !== null ? { limit: run.settings.limit } : {}),
     });
+    if (run.graph && wantsReconstruction(run.graph, dataset.info)) dataset = asReconstruction(dataset);
     const split = options.data || dataset.info.validationSamples === 0 ? 'train' : 'validation';
     const { loss, metrics } = outputSettings(run);
     run.model.compile({ optimizer: 'sgd', loss: makeLoss(tf, loss) as string, metrics });

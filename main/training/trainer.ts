@@ -5,7 +5,7 @@ import type { StartCommand, TrainingEvent, RunFinishedEvent } from '../../graph/
 import { compileGraph, CompileError } from '../../graph/compile.js';
 import { serializeGraph } from '../../graph/document.js';
 import type { Tf } from '../../graph/tfjs/all.js';
-import { checkCompatibility } from '../datasets/compat.js';
+import { asReconstruction, checkCompatibility, wantsReconstruction } from '../datasets/compat.js';
 import { openDataset } from '../datasets/index.js';
 import { seededRandom } from '../datasets/memory.js';
 import { DatasetError, type Batch, type Dataset, type DatasetInfo } from '../datasets/types.js';
@@ -58,6 +58,8 @@ export interface TrainingHooks {
   control?: RunControl;
   /** Chooses and activates the backend; defaults to main/training/backends.ts. */
   selectBackend?: (preference: StartCommand['backend']) => Promise<UsedBackend>;
+  /** Called with the trained model just before it is saved and disposed (tests compare its predictions with the saved one). */
+  afterTraining?: (model: tfjs.LayersModel, tf: Tf) => void | Promise<void>;
   /** Minimum time between batch events (default 50 ms: at most about 20 per second). */
   batchEventIntervalMs?: number;
 }
@@ -150,6 +152,10 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       dataset = await openDataset(cmd.dataset, { baseDir: cmd.baseDir, validationSplit: training.validationSplit, seed: training.seed, ...(inputShape ? { inputShape } : {}), ...(cmd.limit !== undefined ? { limit: cmd.limit } : {}) });
     } catch (e) {
       throw new RunFailure(e instanceof DatasetError ? e.message : `could not read the dataset: ${(e as Error).message}`);
+    }
+    if (wantsReconstruction(cmd.graph, dataset.info)) {
+      dataset = asReconstruction(dataset);
+      send({ type: 'log', message: `the Output has the Input's shape and a regression loss, so each sample is its own target (autoencoder)` });
     }
     info = dataset.info;
     const issues = checkCompatibility(cmd.graph, info);
@@ -313,6 +319,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       confusion = { classNames: info.classNames, matrix };
     }
 
+    await hooks.afterTraining?.(model, tf);
     // 5. The model.
     await mkdir(cmd.outDir, { recursive: true });
     await saveModel(tf, model, cmd.outDir);
