@@ -264,7 +264,15 @@ export const UpSampling2D = defineLayer({
     const size = p.size as number[];
     return [null, ...size.map((f, i) => (s[i + 1] === null ? null : s[i + 1]! * f)), s[3]!];
   },
-  tfjs: (p) => ({ factory: 'upSampling2d', args: { size: p.size, interpolation: p.interpolation } }),
+  // Bilinear upsampling goes through graph/tfjs' ImageResizing: tfjs' ResizeBilinear gradient is wrong on
+  // non-square images (CPU backend), which would break training. Nearest upsampling trains fine.
+  tfjs: (p, ctx) => {
+    const s = ctx.inputs[0];
+    const size = p.size as number[];
+    if (p.interpolation === 'bilinear' && s && typeof s[1] === 'number' && typeof s[2] === 'number')
+      return { factory: 'custom:ImageResizing', args: { height: s[1] * size[0]!, width: s[2] * size[1]!, interpolation: 'bilinear' } };
+    return { factory: 'upSampling2d', args: { size: p.size, interpolation: p.interpolation } };
+  },
   summary: (p) => joinSummary(`×${formatTuple(p.size)}`, p.interpolation !== 'nearest' && String(p.interpolation)),
 });
 

@@ -26,7 +26,12 @@ export const BatchNormalization = defineLayer({
     // gamma and beta train; the moving mean and variance are updated by statistics, not gradients.
     return { trainable: (p.center ? c : 0) + (p.scale ? c : 0), nonTrainable: 2 * c };
   },
-  tfjs: (p) => ({ factory: 'batchNormalization', args: { momentum: p.momentum, epsilon: p.epsilon, center: p.center, scale: p.scale } }),
+  // tf.layers.batchNormalization reads gamma and beta unconditionally while training, so it crashes with
+  // center or scale off; graph/tfjs' PartialBatchNormalization fills in the missing one.
+  tfjs: (p) => ({
+    factory: p.center && p.scale ? 'batchNormalization' : 'custom:PartialBatchNormalization',
+    args: { momentum: p.momentum, epsilon: p.epsilon, center: p.center, scale: p.scale },
+  }),
   summary: (p) => joinSummary(!p.center && 'no center', !p.scale && 'no scale'),
 });
 

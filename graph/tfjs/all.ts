@@ -3,5 +3,6 @@ import './activation-layers.js';
 import './attention-layers.js';
 import './conv-layers.js';
 import './merge-layers.js';
+import './normalization-layers.js';
 import './preprocessing-layers.js';
 export { registerCustomLayers, type Tf } from './index.js';

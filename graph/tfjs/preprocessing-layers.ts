@@ -22,10 +22,24 @@ export function bilinearWeights(inSize: number, outSize: number): number[][] {
   return rows;
 }
 
+/**
+ * Weights of nearest-neighbour sampling from `inSize` to `outSize` with half-pixel centres (as
+ * tf.image.resizeNearestNeighbor with halfPixelCenters): row i is one-hot on the sampled input index.
+ */
+export function nearestWeights(inSize: number, outSize: number): number[][] {
+  const scale = inSize / outSize;
+  return Array.from({ length: outSize }, (_, i) => {
+    const row = new Array<number>(inSize).fill(0);
+    row[Math.min(Math.floor((i + 0.5) * scale), inSize - 1)] = 1;
+    return row;
+  });
+}
+
 // tf.layers.resizing (4.22) returns [height, width, inputShape[2]] from computeOutputShape, dropping the
 // batch axis, so functional models built with it get a wrong output shape. This layer resizes the same way
-// with a correct shape. Bilinear resizing is written as two matrix products because the CPU backend's
-// ResizeBilinear gradient swaps height and width for non-square images and so breaks training.
+// with a correct shape. Resizing is written as two matrix products with constant interpolation weights
+// because the CPU backend's gradients are wrong: ResizeBilinear's swaps height and width on non-square
+// images, and ResizeNearestNeighbor's gives NaN when shrinking a batch of more than one image.
 addCustomLayerModule((tf: Tf) => {
   class ImageResizing extends tf.layers.Layer {
     static className = 'ImageResizing';
@@ -50,10 +64,10 @@ addCustomLayerModule((tf: Tf) => {
       return tf.tidy(() => {
         const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tfjs.Tensor4D;
         // Half-pixel centres, as Keras' Resizing (tf.image.resize) samples.
-        if (this.interpolation === 'nearest') return tf.image.resizeNearestNeighbor(x, [this.height, this.width], false, true);
+        const weights = this.interpolation === 'nearest' ? nearestWeights : bilinearWeights;
         const [b, h, w, c] = x.shape;
-        const ah = tf.tensor2d(bilinearWeights(h, this.height)); // [height, h]
-        const aw = tf.tensor2d(bilinearWeights(w, this.width)); // [width, w]
+        const ah = tf.tensor2d(weights(h, this.height)); // [height, h]
+        const aw = tf.tensor2d(weights(w, this.width)); // [width, w]
         const cols = tf.matMul(tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [b * c * h, w]), aw, false, true); // [b·c·h, width]
         const byRow = tf.reshape(tf.transpose(tf.reshape(cols, [b * c, h, this.width]), [0, 2, 1]), [b * c * this.width, h]);
         const rows = tf.matMul(byRow, ah, false, true); // [b·c·width, height]

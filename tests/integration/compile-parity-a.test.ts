@@ -212,20 +212,30 @@ describe('compile parity (core, conv, pooling, normalization, merge, activation,
       const y = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
       expect(y.shape).toEqual([2, ...inferred.slice(1)]);
       expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
-      tf.dispose([...xs, y]);
+      // Training needs a gradient through every layer; tfjs lacks some (e.g. dilated conv2d), so check them all.
+      // Masking is the exception: its mask comes from tf.any, which has no gradient in tfjs, so nothing
+      // trainable can sit before a Masking layer (it normally follows the Input directly).
+      if (graph.nodes.some((n) => n.type === 'Masking')) return;
+      const grads = tf.grads((...ins: tf.Tensor[]) => tf.sum(model.apply(ins.length === 1 ? ins[0]! : ins, { training: true }) as tf.Tensor))(xs);
+      grads.forEach((g, i) => expect(g.shape).toEqual(xs[i]!.shape));
+      expect(grads.every((g) => Array.from(g.dataSync()).every(Number.isFinite))).toBe(true);
+      tf.dispose([...xs, y, ...grads]);
     } finally {
       model.dispose();
     }
   });
 });
 
-// The custom layers (Subtract, AlphaELU, DilatedConv, ImageResizing) must reload with tf.loadLayersModel.
+// The custom layers (Subtract, AlphaELU, DilatedConv, ImageResizing, PartialBatchNormalization) must reload with tf.loadLayersModel.
 describe('custom layers survive a save/load round trip', () => {
   const roundTrips: [string, Graph][] = [
     ['Subtract', twoBranches('Subtract', {}, [[4], [['Dense', { units: 3 }]]], [[3], []])],
     ['ELU alpha 0.5', chainGraph([5], [['Dense', { units: 4 }], ['ELU', { alpha: 0.5 }]])],
     ['causal Conv1D', chainGraph([8, 2], [['Conv1D', { filters: 3, kernelSize: [3], padding: 'causal', dilationRate: [2], activation: 'relu' }]])],
     ['Resizing', chainGraph([4, 4, 2], [['Resizing', { height: 6, width: 3 }], ['Resizing', { height: 2, width: 2, interpolation: 'nearest' }]])],
+    ['BatchNormalization without scale', chainGraph([4], [['Dense', { units: 3 }], ['BatchNormalization', { scale: false }]])],
+    ['BatchNormalization without center', chainGraph([4], [['Dense', { units: 3 }], ['BatchNormalization', { center: false }]])],
+    ['UpSampling2D bilinear', chainGraph([3, 2, 1], [['UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }]])],
   ];
   it.each(roundTrips)('%s', async (_name, graph) => {
     const { model, inputs } = compileGraph(graph, tf, { compile: false });
@@ -275,7 +285,7 @@ describe('custom layers compute what Keras computes', () => {
 });
 
 describe('custom layers train', () => {
-  it('gradients flow through Subtract, AlphaELU, causal Conv1D and ImageResizing', async () => {
+  it('gradients flow through Subtract, AlphaELU, causal DilatedConv, ImageResizing and PartialBatchNormalization', async () => {
     const graph = graphOf(
       [
         { id: 'x', type: 'Input', params: { shape: [8, 2] } },
@@ -285,11 +295,13 @@ describe('custom layers train', () => {
         { id: 'elu', type: 'ELU', params: { alpha: 0.3 } },
         { id: 'r', type: 'Reshape', params: { targetShape: [8, 4, 1] } },
         { id: 'rs', type: 'Resizing', params: { height: 4, width: 2 } },
+        { id: 'bn', type: 'BatchNormalization', params: { center: false } },
+        { id: 'up', type: 'UpSampling2D', params: { interpolation: 'bilinear', size: [1, 2] } },
         { id: 'f', type: 'Flatten' },
         { id: 'd', type: 'Dense', params: { units: 1 } },
         { id: 'o', type: 'Output', params: { loss: 'meanSquaredError', metrics: [] } },
       ],
-      [['x', 'c1'], ['x', 'c2'], ['c1', 'sub', 'in0'], ['c2', 'sub', 'in1'], ['sub', 'elu'], ['elu', 'r'], ['r', 'rs'], ['rs', 'f'], ['f', 'd'], ['d', 'o']],
+      [['x', 'c1'], ['x', 'c2'], ['c1', 'sub', 'in0'], ['c2', 'sub', 'in1'], ['sub', 'elu'], ['elu', 'r'], ['r', 'rs'], ['rs', 'bn'], ['bn', 'up'], ['up', 'f'], ['f', 'd'], ['d', 'o']],
     );
     const { model } = compileGraph(graph, tf);
     const before = model.getLayer('c1').getWeights().map((w) => w.dataSync().slice());
@@ -310,11 +322,11 @@ describe('Resizing', () => {
     [4, 4, 8, 8],
     [5, 7, 3, 9],
     [6, 6, 6, 6],
-  ])('bilinear %i×%i -> %i×%i matches tf.image.resizeBilinear with half-pixel centres', (H, W, h, w) => {
-    const { model } = compileGraph(chainGraph([H, W, 2], [['Resizing', { height: h, width: w }]]), tf, { compile: false });
+  ].flatMap((c) => (['bilinear', 'nearest'] as const).map((m): [string, number, number, number, number] => [m, c[0]!, c[1]!, c[2]!, c[3]!])))('%s %i×%i -> %i×%i matches tf.image with half-pixel centres', (method, H, W, h, w) => {
+    const { model } = compileGraph(chainGraph([H, W, 2], [['Resizing', { height: h, width: w, interpolation: method }]]), tf, { compile: false });
     const x = tf.randomNormal([2, H, W, 2]);
     const ours = model.predict(x) as tf.Tensor;
-    const ref = tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], false, true);
+    const ref = method === 'bilinear' ? tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], false, true) : tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [h, w], false, true);
     expect(ours.shape).toEqual(ref.shape);
     expect(tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([x, ours, ref]);

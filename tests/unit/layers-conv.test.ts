@@ -117,6 +117,11 @@ describe('convolution layers: multiply-adds, tfjs mapping, node faces', () => {
     const base = { filters: 4, kernelSize: [3], strides: [1], dilationRate: [1], activation: 'relu', useBias: true };
     expect(conv1d.tfjs!({ ...base, padding: 'causal' }, { inputs: [[null, 8, 1]] }).factory).toBe('custom:DilatedConv');
     expect(conv1d.tfjs!({ ...base, padding: 'same' }, { inputs: [[null, 8, 1]] })).toEqual({ factory: 'conv1d', args: { ...base, padding: 'same' } });
+    expect(getLayer('UpSampling2D')!.tfjs!({ size: [2, 3], interpolation: 'bilinear' }, { inputs: [[null, 4, 5, 1]] })).toEqual({
+      factory: 'custom:ImageResizing',
+      args: { height: 8, width: 15, interpolation: 'bilinear' },
+    });
+    expect(getLayer('UpSampling2D')!.tfjs!({ size: [2, 3], interpolation: 'nearest' }, { inputs: [[null, 4, 5, 1]] })).toEqual({ factory: 'upSampling2d', args: { size: [2, 3], interpolation: 'nearest' } });
     expect(getLayer('ZeroPadding2D')!.tfjs!({ padding: [1, 2] }, { inputs: [[null, 4, 4, 1]] })).toEqual({ factory: 'zeroPadding2d', args: { padding: [[1, 1], [2, 2]] } });
     expect(getLayer('Cropping2D')!.tfjs!({ cropping: [1, 2, 3, 4] }, { inputs: [[null, 9, 9, 1]] })).toEqual({ factory: 'cropping2D', args: { cropping: [[1, 2], [3, 4]] } });
   });
