@@ -98,9 +98,11 @@ export function inferGraph(graph: Graph): GraphInference {
   const slots = new Map<string, (string | undefined)[]>();
   const variadicCount = new Map<string, number>();
   const outgoing = new Map<string, string[]>();
+  const incoming = new Map<string, string[]>();
   const indegree = new Map<string, number>();
   for (const n of graph.nodes) {
     outgoing.set(n.id, []);
+    incoming.set(n.id, []);
     indegree.set(n.id, 0);
     slots.set(n.id, []);
   }
@@ -122,6 +124,7 @@ export function inferGraph(graph: Graph): GraphInference {
       // Keep the edge in the dependency graph so an unknown layer type is reported once, on itself,
       // instead of also making everything upstream look disconnected from the Output.
       outgoing.get(src.id)!.push(dst.id);
+      incoming.get(dst.id)!.push(src.id);
       indegree.set(dst.id, indegree.get(dst.id)! + 1);
       continue;
     }
@@ -150,6 +153,7 @@ export function inferGraph(graph: Graph): GraphInference {
     targetSlots[slot] = src.id;
     if (dstDef.inputs.kind === 'variadic') variadicCount.set(dst.id, (variadicCount.get(dst.id) ?? 0) + 1);
     outgoing.get(src.id)!.push(dst.id);
+    incoming.get(dst.id)!.push(src.id);
     indegree.set(dst.id, indegree.get(dst.id)! + 1);
   }
 
@@ -174,8 +178,6 @@ export function inferGraph(graph: Graph): GraphInference {
 
   // Which nodes lie on an Input → Output path: only those become part of the model.
   const reachesOutput = new Set<string>();
-  const incoming = new Map<string, string[]>();
-  for (const [src, dsts] of outgoing) for (const d of dsts) (incoming.get(d) ?? incoming.set(d, []).get(d)!).push(src);
   const stack = graph.nodes.filter((n) => defs.get(n.id)?.id === 'Output').map((n) => n.id);
   while (stack.length) {
     const id = stack.pop()!;
@@ -193,12 +195,13 @@ export function inferGraph(graph: Graph): GraphInference {
       nodeDiag(node, `Node '${node.name}' has unknown layer type '${node.type}'; replace it with a layer from the palette`);
       continue;
     }
-    const label = nodeLabel(node, def);
+    // Built only when a message needs it: most nodes have none, and this runs on every edit.
+    const label = (): string => nodeLabel(node, def);
     const { params, problems } = normalizeParams(def.params, node.params);
     info.params = params;
-    for (const p of problems) nodeDiag(node, `${label} ${p.message}`, 'error', p.field);
+    for (const p of problems) nodeDiag(node, `${label()} ${p.message}`, 'error', p.field);
     const cross = def.checkParams?.(params);
-    if (cross) nodeDiag(node, `${label} ${cross.message}`, 'error', cross.field);
+    if (cross) nodeDiag(node, `${label()} ${cross.message}`, 'error', cross.field);
 
     // Gather input shapes per port slot.
     const nodeSlots = slots.get(id)!;
@@ -209,7 +212,7 @@ export function inferGraph(graph: Graph): GraphInference {
         const src = nodeSlots[i];
         if (src === undefined) {
           if (!port.optional) {
-            nodeDiag(node, `${label} has nothing connected to its input '${port.name}'; connect a layer's output to it`);
+            nodeDiag(node, `${label()} has nothing connected to its input '${port.name}'; connect a layer's output to it`);
             blocked = true;
           }
           return undefined;
@@ -223,11 +226,11 @@ export function inferGraph(graph: Graph): GraphInference {
       const count = connected.length;
       const { min, max } = def.inputs;
       if (count < min) {
-        nodeDiag(node, `${label} needs at least ${min} inputs but has ${count}; connect ${min - count} more`);
+        nodeDiag(node, `${label()} needs at least ${min} inputs but has ${count}; connect ${min - count} more`);
         blocked = true;
       }
       if (max !== undefined && count > max) {
-        nodeDiag(node, `${label} takes at most ${max} inputs but has ${count}; remove ${count - max}`);
+        nodeDiag(node, `${label()} takes at most ${max} inputs but has ${count}; remove ${count - max}`);
         blocked = true;
       }
       inputs = connected.map(({ src }) => {
@@ -249,10 +252,10 @@ export function inferGraph(graph: Graph): GraphInference {
       const count = def.paramCount?.(params, ctx, out) ?? { trainable: 0, nonTrainable: 0 };
       info.paramCount = count;
       info.macs = def.macs?.(params, ctx, out) ?? 0;
-      for (const w of def.warnings?.(params, ctx) ?? []) nodeDiag(node, `${label} ${w.message}`, 'warning', w.field);
+      for (const w of def.warnings?.(params, ctx) ?? []) nodeDiag(node, `${label()} ${w.message}`, 'warning', w.field);
     } catch (e) {
-      if (e instanceof ShapeError) nodeDiag(node, `${label} ${e.message}`, 'error', e.field);
-      else nodeDiag(node, `${label} could not be checked (${(e as Error).message}); please report this as a bug`);
+      if (e instanceof ShapeError) nodeDiag(node, `${label()} ${e.message}`, 'error', e.field);
+      else nodeDiag(node, `${label()} could not be checked (${(e as Error).message}); please report this as a bug`);
     }
   }
 
@@ -283,9 +286,9 @@ export function inferGraph(graph: Graph): GraphInference {
     totals.macs += info.macs;
   }
 
+  // Node diagnostics in dependency order, then those of nodes on cycles (not in the order) in document order.
   const diagnostics = [...graphDiagnostics];
-  const orderIndex = new Map(order.map((id, i) => [id, i] as const));
-  const nodeOrder = [...graph.nodes].sort((a, b) => (orderIndex.get(a.id) ?? Infinity) - (orderIndex.get(b.id) ?? Infinity));
-  for (const n of nodeOrder) diagnostics.push(...nodes[n.id]!.diagnostics);
+  for (const id of order) for (const d of nodes[id]!.diagnostics) diagnostics.push(d);
+  for (const n of graph.nodes) if (!ordered.has(n.id)) for (const d of nodes[n.id]!.diagnostics) diagnostics.push(d);
   return { nodes, order, diagnostics, totals, valid: !diagnostics.some((d) => d.severity === 'error') };
 }

@@ -55,16 +55,21 @@ const ACTIVATION_NAMES: Record<string, string> = { hardSigmoid: 'hard_sigmoid', 
 
 /** A Keras built-in standing in for a custom tfjs layer; unlike KerasCustomLayer it maps the tfjs args. */
 interface KerasBuiltin {
-  className: string;
+  className(tfjsArgs: Record<string, unknown>): string;
   pythonArgs(tfjsArgs: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** Keras built-ins equivalent to custom tfjs layers (tfjs lacks them, Keras has them), used when `customLayers` has no entry. */
+/** Keras built-ins equivalent to custom tfjs layers (tfjs lacks or cannot train them, Keras has them), used when `customLayers` has no entry. */
 export const KERAS_BUILTIN_EQUIVALENTS: Readonly<Record<string, KerasBuiltin>> = {
-  AlphaELU: { className: 'layers.ELU', pythonArgs: (a) => ({ alpha: a.alpha }) },
-  CausalConv1D: { className: 'layers.Conv1D', pythonArgs: (a) => kerasArgs('Conv1D', a) },
-  Subtract: { className: 'layers.Subtract', pythonArgs: () => ({}) },
-  ImageResizing: { className: 'layers.Resizing', pythonArgs: (a) => ({ height: a.height, width: a.width, interpolation: a.interpolation }) },
+  AlphaELU: { className: () => 'layers.ELU', pythonArgs: (a) => ({ alpha: a.alpha }) },
+  // Causal or dilated convolution: Keras' Conv1D/Conv2D run both natively.
+  DilatedConv: {
+    className: (a) => (Array.isArray(a.kernelSize) && a.kernelSize.length === 2 ? 'layers.Conv2D' : 'layers.Conv1D'),
+    pythonArgs: (a) => kerasArgs('Conv', a),
+  },
+  CausalConv1D: { className: () => 'layers.Conv1D', pythonArgs: (a) => kerasArgs('Conv1D', a) },
+  Subtract: { className: () => 'layers.Subtract', pythonArgs: () => ({}) },
+  ImageResizing: { className: () => 'layers.Resizing', pythonArgs: (a) => ({ height: a.height, width: a.width, interpolation: a.interpolation }) },
 };
 
 function kerasClass(factory: string): string {
@@ -130,7 +135,7 @@ function layerCode(step: Extract<PlanStep, { kind: 'layer' }>, custom: Readonly<
       }
       const builtin = KERAS_BUILTIN_EQUIVALENTS[cls];
       if (!builtin) throw new CodegenError(`${label} uses the custom layer ${cls}, which has no Keras export yet; export TypeScript instead`);
-      return `${builtin.className}(${kwargs(builtin.pythonArgs(spec.args), name)})`;
+      return `${builtin.className(spec.args)}(${kwargs(builtin.pythonArgs(spec.args), name)})`;
     }
     const cls = kerasClass(spec.factory);
     return `layers.${cls}(${kwargs(kerasArgs(cls, spec.args), name)})`;
