@@ -26,7 +26,7 @@ export const Embedding = defineLayer({
   params: {
     inputDim: { kind: 'int', default: 1000, min: 1, doc: 'Vocabulary size: token ids must lie in 0 … inputDim − 1.' },
     outputDim: { kind: 'int', default: 64, min: 1, doc: 'Length of each embedding vector.' },
-    maskZero: { kind: 'bool', default: false, doc: 'Treat id 0 as padding and mask it for the layers after (LSTM, GRU, SimpleRNN).' },
+    maskZero: { kind: 'bool', default: false, doc: 'Treat id 0 as padding: recurrent layers skip it and self-attention and transformer blocks ignore it as a key.' },
   },
   inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
   outputs: 1,
