@@ -223,6 +223,7 @@ function useHost(): void {
 /** The application: start screen, or the editor with palette, canvas, inspector, dock and status bar. */
 export function App() {
   const screen = useEditor((s) => s.screen);
+  const docSerial = useEditor((s) => s.docSerial);
   useTheme();
   useHost();
   useEffect(() => installShortcuts(), []);
@@ -236,7 +237,7 @@ export function App() {
           <div className="workspace">
             <Palette />
             <main className="center">
-              <Canvas />
+              <Canvas key={docSerial} />
               <Dock />
             </main>
             <SidePanel />

@@ -14,7 +14,7 @@ import {
   pasteChanges,
   type ClipboardData,
 } from '../store/editor-store.js';
-import type { Change, Point } from '../store/changes.js';
+import { applyChanges, type Change, type Point } from '../store/changes.js';
 import { promptText, toast, useUi } from '../store/ui-store.js';
 
 // Commands are what toolbar buttons, shortcuts and menus call; each user action is one undo step.
@@ -43,6 +43,13 @@ export function getHost(): HostClient | null {
 }
 
 const st = () => editorStore.getState();
+
+/** Width/height of the canvas area (estimated from the window before the editor is shown). */
+function canvasAspect(): number {
+  const el = document.querySelector('[data-testid="canvas"]');
+  const r = el?.getBoundingClientRect();
+  return r && r.height > 0 ? r.width / r.height : Math.max(1, (window.innerWidth - 520) / Math.max(1, window.innerHeight - 250));
+}
 
 /** Centre of the visible canvas in flow coordinates. */
 function viewCenter(): Point {
@@ -165,7 +172,7 @@ export async function autoLayout(): Promise<void> {
   const changes = await layoutChanges(s.graph, (id) => {
     const n = flow?.getInternalNode(id);
     return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined;
-  });
+  }, canvasAspect());
   st().apply(changes, 'Auto layout');
   requestAnimationFrame(() => fitView());
 }
@@ -182,12 +189,20 @@ function confirmDiscard(): boolean {
 export function openDocument(graph: Graph, path: string | null): void {
   st().load(graph, path);
   pasteCount = 0;
-  requestAnimationFrame(() => requestAnimationFrame(() => fitView()));
 }
 
 export function newDocument(graph?: Graph): void {
   if (!confirmDiscard()) return;
   openDocument(graph ?? { ...st().graph, name: 'Untitled', description: '', nodes: [], edges: [], training: st().graph.training }, null);
+}
+
+/** Starts a new document from a template, arranged by the layered layout so every edge label has room. */
+export async function newFromTemplate(template: { build(): Graph }): Promise<void> {
+  if (!confirmDiscard()) return;
+  const graph = template.build();
+  const { layoutChanges } = await import('../canvas/auto-layout.js');
+  const moves = await layoutChanges(graph, () => ({ width: 184, height: 100 }), canvasAspect()).catch(() => []);
+  openDocument(applyChanges(graph, moves), null);
 }
 
 function fileName(path: string): string {

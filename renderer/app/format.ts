@@ -20,6 +20,13 @@ export function shapeText(shape: Shape | null | undefined): string {
   return shape ? formatShape(shape) : '?';
 }
 
+/** Compact shape for edge labels: the sample shape without the batch axis, `26×26×32` (unknown sizes as `?`). */
+export function edgeShapeText(shape: Shape | null | undefined): string {
+  if (!shape) return '?';
+  const dims = shape.slice(1);
+  return dims.length ? dims.map((d) => (d === null ? '?' : String(d))).join('×') : 'scalar';
+}
+
 // One hue per palette category, chosen to stay distinct in light and dark themes. Categories added
 // to the registry later get a hue from their name, so nothing here needs editing.
 const HUES: Record<string, number> = {

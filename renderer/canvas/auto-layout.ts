@@ -14,12 +14,12 @@ export type SizeOf = (id: string) => { width: number; height: number } | undefin
  * Layered left-to-right layout (elkjs). Ports are fixed in handle order so a two-input layer keeps
  * its inputs where they are drawn. Returns the moves, as one undoable step.
  */
-export async function layoutChanges(graph: Graph, sizeOf: SizeOf): Promise<Change[]> {
+export async function layoutChanges(graph: Graph, sizeOf: SizeOf, aspectRatio?: number): Promise<Change[]> {
   const used = new Map<string, string[]>();
   for (const e of graph.edges) (used.get(e.target) ?? used.set(e.target, []).get(e.target)!).push(e.targetHandle);
   const ports = new Set<string>();
   const children: ElkNode[] = graph.nodes.map((n) => {
-    const size = sizeOf(n.id) ?? { width: 200, height: 96 };
+    const size = sizeOf(n.id) ?? { width: 184, height: 100 };
     const ins = inputHandles(getLayer(n.type), (used.get(n.id) ?? []).sort().join(','));
     for (const h of ins) ports.add(`${n.id}::${h.id}`);
     ports.add(`${n.id}::out`);
@@ -39,9 +39,11 @@ export async function layoutChanges(graph: Graph, sizeOf: SizeOf): Promise<Chang
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
-      'elk.spacing.nodeNode': '36',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '84',
+      'elk.spacing.nodeNode': '40',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      // Long chains wrap into rows that match the canvas' shape instead of one strip too wide to read.
+      ...(aspectRatio ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': String(aspectRatio), 'elk.layered.wrapping.additionalEdgeSpacing': '20' } : {}),
     },
     children,
     edges: graph.edges

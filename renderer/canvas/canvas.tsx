@@ -27,7 +27,9 @@ import { ShapeEdge, WiringLine, type ShapeFlowEdge } from './shape-edge.js';
 const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
 const SNAP: [number, number] = [10, 10];
-const FIT = { padding: 0.15, maxZoom: 1.25 };
+const MINIMAP_STYLE = { width: 168, height: 110 };
+// A long chain fitted whole would be unreadable; the first view keeps text legible and F fits everything.
+const FIRST_FIT = { padding: 0.12, maxZoom: 1.1, minZoom: 0.55 };
 /** MIME type of palette drags. */
 export const LAYER_MIME = 'application/x-tensorloom-layer';
 
@@ -95,6 +97,7 @@ export function Canvas() {
   const edgeCache = useRef(new FlowEdgeCache()).current;
   const [measureTick, setMeasureTick] = useState(0);
   const instance = useRef<ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null>(null);
+  const fitted = useRef(false);
   const theme = useUi((s) => s.theme);
 
   // measureTick re-runs the build after React Flow measured nodes (sizes live in the cache).
@@ -126,7 +129,14 @@ export function Canvas() {
       }
       if (moves.length) s.apply(moves, 'Move');
       if (sel) s.setSelection({ nodes: sel });
-      if (measuredChanged) setMeasureTick((t) => t + 1);
+      if (measuredChanged) {
+        setMeasureTick((t) => t + 1);
+        // Fit the document once its nodes have sizes (and the pane has its own), not before.
+        if (!fitted.current) {
+          fitted.current = true;
+          setTimeout(() => void instance.current?.fitView(FIRST_FIT), 30);
+        }
+      }
     },
     [nodeCache],
   );
@@ -186,7 +196,7 @@ export function Canvas() {
       }
     }
     // Centre the node on the pointer (typical node size) so it lands where the user dropped it.
-    addLayer(type, { x: at.x - 100, y: at.y - 40 }, { intoEdge });
+    addLayer(type, { x: at.x - 92, y: at.y - 40 }, { intoEdge });
   }, []);
 
   const onDoubleClick = useCallback((e: ReactMouseEvent) => {
@@ -223,8 +233,6 @@ export function Canvas() {
         colorMode={theme}
         snapToGrid
         snapGrid={SNAP}
-        fitView
-        fitViewOptions={FIT}
         minZoom={0.05}
         maxZoom={2.5}
         zoomOnDoubleClick={false}
@@ -238,7 +246,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap position="bottom-right" pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />
+        <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />
       </ReactFlow>
     </div>
   );

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type ConnectionLineComponentProps, type Edge, type EdgeProps } from '@xyflow/react';
 import { useEditor, connectionProblem, editorStore } from '../store/editor-store.js';
-import { shapeText } from '../app/format.js';
+import { edgeShapeText, shapeText } from '../app/format.js';
 
 /** A React Flow edge of the editor; its label comes from inference of the source node. */
 export type ShapeFlowEdge = Edge<Record<string, never>, 'shape'>;
@@ -17,9 +17,10 @@ function ShapeEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourceP
           className={`edge-label nodrag nopan${selected ? ' selected' : ''}${shape ? '' : ' unknown'}`}
           data-testid={`edge-${id}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          title={shapeText(shape)}
           onClick={() => editorStore.getState().setSelection({ nodes: [], edges: [id] })}
         >
-          {shapeText(shape)}
+          {edgeShapeText(shape)}
         </div>
       </EdgeLabelRenderer>
     </>

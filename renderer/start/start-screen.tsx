@@ -105,7 +105,7 @@ export function StartScreen() {
           <h2>Templates</h2>
           <div className="template-grid">
             {TEMPLATES.map((t) => (
-              <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => cmd.newDocument(t.build())}>
+              <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => void cmd.newFromTemplate(t)}>
                 <Preview template={t} />
                 <span className="template-title">{t.title}</span>
                 <span className="template-desc">{t.description}</span>

@@ -34,6 +34,8 @@ export interface EditorState {
   selection: Selection;
   /** `start` shows the start screen; `editor` the canvas. */
   screen: 'start' | 'editor';
+  /** Increments on every load, so the canvas starts afresh (measurements, viewport) per document. */
+  docSerial: number;
 }
 
 const EMPTY_SELECTION: Selection = { nodes: new Set(), edges: new Set() };
@@ -102,6 +104,7 @@ function initialState(): EditorState {
     savedAt: 0,
     selection: EMPTY_SELECTION,
     screen: 'start',
+    docSerial: 0,
   };
 }
 
@@ -143,7 +146,7 @@ export function createEditorStore(initial?: Partial<EditorState>) {
       ...initialState(),
       ...initial,
       load(graph, filePath) {
-        set({ graph, ...derive(graph, null), filePath, undoStack: [], redoStack: [], pending: null, savedAt: 0, selection: EMPTY_SELECTION, screen: 'editor' });
+        set({ graph, ...derive(graph, null), filePath, undoStack: [], redoStack: [], pending: null, savedAt: 0, selection: EMPTY_SELECTION, screen: 'editor', docSerial: get().docSerial + 1 });
       },
       apply(changes, label) {
         if (changes.length === 0) return;
