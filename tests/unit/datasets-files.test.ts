@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { datasetRefFromArg, openDataset, type Batch, type Dataset } from '../../main/datasets/index.js';
+
+const FIX = resolve(__dirname, '../fixtures/datasets');
+const tmp = mkdtempSync(join(tmpdir(), 'tl-ds-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function all(d: Dataset, split: 'train' | 'validation', batchSize = 1000): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for await (const b of d.batches(split, { batchSize, shuffle: split === 'train', epoch: 1 })) out.push(b);
+  return out;
+}
+
+describe('CSV files', () => {
+  it('standardises numeric columns, one-hot encodes text columns and takes classes from the target', async () => {
+    const d = await openDataset({ kind: 'csv', path: 'table.csv', target: 'kind' }, { baseDir: FIX, validationSplit: 0.25, seed: 5 });
+    expect(d.info).toMatchObject({ name: 'table.csv', task: 'classification', inputShape: [5], classNames: ['large', 'small'] });
+    expect(d.info.trainSamples + d.info.validationSamples).toBe(60);
+    const cols = d.preprocessing.columns!;
+    expect(cols.map((c) => c.kind)).toEqual(['numeric', 'numeric', 'categorical']);
+    expect(cols[2]).toMatchObject({ name: 'colour', values: ['blue', 'green', 'red'] });
+    const batches = await all(d, 'train', 7);
+    expect(batches.reduce((a, b) => a + b.size, 0)).toBe(d.info.trainSamples);
+    const b = batches[0]!;
+    for (let i = 0; i < b.size; i++) expect(b.x[i * 5 + 2]! + b.x[i * 5 + 3]! + b.x[i * 5 + 4]!).toBe(1);
+    // Standardised with training statistics: the mean of the training rows is ~0.
+    const xs = batches.flatMap((bb) => Array.from({ length: bb.size }, (_, i) => bb.x[i * 5]!));
+    expect(Math.abs(xs.reduce((a, v) => a + v, 0) / xs.length)).toBeLessThan(1e-4);
+  });
+
+  it('treats a real-valued target as regression', async () => {
+    const d = await openDataset({ kind: 'csv', path: join(FIX, 'regression.csv'), target: 'y' }, { validationSplit: 0.2 });
+    expect(d.info).toMatchObject({ task: 'regression', inputShape: [2], targetShape: [1] });
+  });
+
+  it('names the missing column and lists the real ones', async () => {
+    await expect(openDataset({ kind: 'csv', path: join(FIX, 'table.csv'), target: 'species' })).rejects.toThrow("CSV file 'table.csv' has no target column 'species'; its columns are 'length', 'width', 'colour', 'kind'");
+  });
+
+  it('names the line with the wrong number of values', async () => {
+    const p = join(tmp, 'ragged.csv');
+    writeFileSync(p, 'a,b,c\n1,2,x\n3,4\n');
+    await expect(openDataset({ kind: 'csv', path: p, target: 'c' })).rejects.toThrow("line 3 has 2 values but the header has 3 columns");
+  });
+
+  it('a missing file gives the path it looked at and how paths are resolved', async () => {
+    await expect(openDataset({ kind: 'csv', path: 'nope/data.csv', target: 'y' }, { baseDir: FIX })).rejects.toThrow(/dataset file 'nope\/data.csv' was not found \(looked at .*nope\/data.csv\); check the path, which is relative to the graph file's folder/);
+  });
+
+  it('--data picks the last column as the default target', async () => {
+    expect(await datasetRefFromArg(join(FIX, 'table.csv'))).toMatchObject({ kind: 'csv', target: 'kind' });
+    expect(await datasetRefFromArg('iris')).toEqual({ kind: 'builtin', name: 'iris' });
+    expect(await datasetRefFromArg(join(FIX, 'images'))).toMatchObject({ kind: 'images' });
+  });
+});
+
+describe('CSV text column', () => {
+  it('builds a word vocabulary from the training rows and yields int32 ids', async () => {
+    const d = await openDataset({ kind: 'csvText', path: join(FIX, 'reviews.csv'), textColumn: 'text', target: 'label', options: { sequenceLength: 8 } }, { validationSplit: 0.25 });
+    expect(d.info).toMatchObject({ task: 'classification', inputShape: [8], inputDtype: 'int32', classNames: ['negative', 'positive'] });
+    expect(d.info.vocabSize).toBe(d.preprocessing.words!.tokens.length + 2);
+    const [b] = await all(d, 'train');
+    expect(b!.x).toBeInstanceOf(Int32Array);
+    expect(Math.max(...b!.x)).toBeLessThan(d.info.vocabSize!);
+  });
+});
+
+describe('image folders', () => {
+  it('one class per subfolder, PNG and JPEG, resized to the Input shape, grayscale', async () => {
+    const d = await openDataset({ kind: 'images', path: join(FIX, 'images'), color: 'grayscale' }, { inputShape: [8, 8, 1], validationSplit: 0.25 });
+    expect(d.info).toMatchObject({ task: 'classification', inputShape: [8, 8, 1], classNames: ['bright', 'dark'] });
+    expect(d.info.trainSamples + d.info.validationSamples).toBe(16);
+    const batches = await all(d, 'train');
+    const b = batches[0]!;
+    expect(b.x).toHaveLength(b.size * 64);
+    for (let i = 0; i < b.size; i++) {
+      const v = b.x[i * 64 + 10]!;
+      // 'bright' pixels are ~220/255, 'dark' ~30/255 (JPEG adds a little noise).
+      if (b.y[i] === 0) expect(v).toBeGreaterThan(0.8);
+      else expect(v).toBeLessThan(0.2);
+    }
+  });
+
+  it('RGB keeps three channels', async () => {
+    const d = await openDataset({ kind: 'images', path: join(FIX, 'images'), color: 'rgb' }, { inputShape: [4, 5, 3] });
+    expect(d.info.inputShape).toEqual([4, 5, 3]);
+  });
+
+  it('a folder without class subfolders says what it needs', async () => {
+    await expect(openDataset({ kind: 'images', path: join(FIX, 'images', 'dark'), color: 'rgb' })).rejects.toThrow(/has 0 class subfolders; it needs one subfolder per class/);
+  });
+});
+
+describe('text files', () => {
+  it('character windows with the next character as target, vocabulary by frequency', async () => {
+    const d = await openDataset({ kind: 'text', path: join(FIX, 'corpus.txt') }, { inputShape: [10], validationSplit: 0.2 });
+    expect(d.info).toMatchObject({ task: 'languageModel', inputShape: [10], targetShape: [10], inputDtype: 'int32' });
+    const chars = d.preprocessing.chars!.chars;
+    expect(chars[0]).toBe('');
+    expect(chars[1]).toBe(' ');
+    expect(d.info.trainSamples + d.info.validationSamples).toBe(Math.floor((45 * 12 - 1) / 10));
+    const b = (await all(d, 'train'))[0]!;
+    for (let i = 0; i < 9; i++) expect(b.y[i]).toBe(b.x[i + 1]);
+  });
+});
