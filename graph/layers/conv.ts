@@ -310,7 +310,7 @@ export const ZeroPadding2D = defineLayer({
     return [null, s[1] === null ? null : s[1]! + t + b, s[2] === null ? null : s[2]! + l + r, s[3]!];
   },
   tfjs: (p) => ({ factory: 'zeroPadding2d', args: { padding: edges2d(p.padding as number[]) } }),
-  summary: (p) => `pad ${formatTuple(p.padding)}`,
+  summary: (p) => `pad ${(p.padding as number[]).join(', ')}`,
 });
 
 export const Cropping2D = defineLayer({
@@ -332,5 +332,5 @@ export const Cropping2D = defineLayer({
     return [null, h, w, s[3]!];
   },
   tfjs: (p) => ({ factory: 'cropping2D', args: { cropping: edges2d(p.cropping as number[]) } }),
-  summary: (p) => `crop ${formatTuple(p.cropping)}`,
+  summary: (p) => `crop ${(p.cropping as number[]).join(', ')}`,
 });

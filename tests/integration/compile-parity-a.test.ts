@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../graph/compile.js';
 import type { Graph } from '../../graph/document.js';
+import { ACTIVATIONS } from '../../graph/layers/index.js';
 import { chainGraph, graphOf, type ChainLayer, type NodeSpec } from '../unit/helpers/graphs.js';
 
 beforeAll(async () => {
@@ -358,6 +359,19 @@ describe('DilatedConv matches TensorFlow.js convolution with dilations', () => {
     const after = model.getLayer('dil').getWeights()[0]!.dataSync();
     expect(after.some((v, i) => v !== before[i])).toBe(true);
     tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
+
+describe('every activation the activation param offers', () => {
+  it.each([...ACTIVATIONS])('%s compiles, predicts and has a gradient in tfjs', (activation) => {
+    const { model } = compileGraph(chainGraph([4], [['Dense', { units: 3, activation }], ['Activation', { activation }]]), tf);
+    const x = tf.randomNormal([2, 4]);
+    const y = model.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 3]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(model.apply(t) as tf.Tensor))(x);
+    expect([...y.dataSync(), ...g.dataSync()].every(Number.isFinite)).toBe(true);
+    tf.dispose([x, y, g]);
     model.dispose();
   });
 });

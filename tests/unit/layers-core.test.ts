@@ -78,5 +78,6 @@ describe('core layers: tfjs mapping and node faces', () => {
     expect(getLayer('Dense')!.summary!({ units: 10, activation: 'linear', useBias: true })).toBe('10');
     expect(getLayer('Reshape')!.summary!({ targetShape: [28, 28, 1] })).toBe('28×28×1');
     expect(getLayer('RepeatVector')!.summary!({ n: 3 })).toBe('×3');
+    expect(getLayer('ZeroPadding2D')!.summary!({ padding: [1, 2] })).toBe('pad 1, 2');
   });
 });
