@@ -195,56 +195,56 @@ export function inferGraph(graph: Graph): GraphInference {
       nodeDiag(node, `Node '${node.name}' has unknown layer type '${node.type}'; replace it with a layer from the palette`);
       continue;
     }
-    // Built only when a message needs it: most nodes have none, and this runs on every edit.
-    const label = (): string => nodeLabel(node, def);
     const { params, problems } = normalizeParams(def.params, node.params);
     info.params = params;
-    for (const p of problems) nodeDiag(node, `${label()} ${p.message}`, 'error', p.field);
+    // Plain loops and no per-node closures below: this walk runs on every edit, over every node.
+    for (const p of problems) nodeDiag(node, `${nodeLabel(node, def)} ${p.message}`, 'error', p.field);
     const cross = def.checkParams?.(params);
-    if (cross) nodeDiag(node, `${label()} ${cross.message}`, 'error', cross.field);
+    if (cross) nodeDiag(node, `${nodeLabel(node, def)} ${cross.message}`, 'error', cross.field);
 
-    // Gather input shapes per port slot.
+    // Gather input shapes per port slot, and the dtypes of those fed straight by an Input (only an
+    // Input's dtype is known for sure; other layers' outputs stay unknown rather than guessed).
     const nodeSlots = slots.get(id)!;
     let blocked = false;
-    let inputs: (Shape | undefined)[];
+    const inputs: (Shape | undefined)[] = [];
+    const dtypes: ('float32' | 'int32' | undefined)[] = [];
+    const addSource = (src: string): void => {
+      const from = nodes[src]!;
+      if (!from.outputShape) blocked = true;
+      inputs.push(from.outputShape ?? undefined);
+      dtypes.push(defs.get(src)?.id === 'Input' ? (from.params.dtype as 'float32' | 'int32') : undefined);
+    };
     if (def.inputs.kind === 'fixed') {
-      inputs = def.inputs.ports.map((port, i) => {
+      const ports = def.inputs.ports;
+      for (let i = 0; i < ports.length; i++) {
         const src = nodeSlots[i];
-        if (src === undefined) {
-          if (!port.optional) {
-            nodeDiag(node, `${label()} has nothing connected to its input '${port.name}'; connect a layer's output to it`);
+        if (src !== undefined) addSource(src);
+        else {
+          inputs.push(undefined);
+          dtypes.push(undefined);
+          if (!ports[i]!.optional) {
+            nodeDiag(node, `${nodeLabel(node, def)} has nothing connected to its input '${ports[i]!.name}'; connect a layer's output to it`);
             blocked = true;
           }
-          return undefined;
         }
-        const shape = nodes[src]!.outputShape;
-        if (!shape) blocked = true;
-        return shape ?? undefined;
-      });
+      }
     } else {
-      const connected = nodeSlots.map((src, i) => ({ src, i })).filter((s) => s.src !== undefined);
-      const count = connected.length;
+      // Slots may be sparse (handles in0, in2 with no in1): take the connected ones in handle order.
+      for (let i = 0; i < nodeSlots.length; i++) if (nodeSlots[i] !== undefined) addSource(nodeSlots[i]!);
+      const count = inputs.length;
       const { min, max } = def.inputs;
       if (count < min) {
-        nodeDiag(node, `${label()} needs at least ${min} inputs but has ${count}; connect ${min - count} more`);
+        nodeDiag(node, `${nodeLabel(node, def)} needs at least ${min} inputs but has ${count}; connect ${min - count} more`);
         blocked = true;
       }
       if (max !== undefined && count > max) {
-        nodeDiag(node, `${label()} takes at most ${max} inputs but has ${count}; remove ${count - max}`);
+        nodeDiag(node, `${nodeLabel(node, def)} takes at most ${max} inputs but has ${count}; remove ${count - max}`);
         blocked = true;
       }
-      inputs = connected.map(({ src }) => {
-        const shape = nodes[src!]!.outputShape;
-        if (!shape) blocked = true;
-        return shape ?? undefined;
-      });
     }
     info.inputShapes = inputs;
     if (blocked || problems.length || cross) continue;
 
-    // Only an Input's dtype is known for sure; other layers' outputs stay unknown rather than guessed.
-    const sourceIds = def.inputs.kind === 'fixed' ? def.inputs.ports.map((_, i) => nodeSlots[i]) : nodeSlots.filter((s) => s !== undefined);
-    const dtypes = sourceIds.map((src) => (src !== undefined && defs.get(src)?.id === 'Input' ? (nodes[src]!.params.dtype as 'float32' | 'int32') : undefined));
     const ctx = { inputs, dtypes };
     try {
       const out = def.inferShape(params, ctx);
@@ -252,10 +252,10 @@ export function inferGraph(graph: Graph): GraphInference {
       const count = def.paramCount?.(params, ctx, out) ?? { trainable: 0, nonTrainable: 0 };
       info.paramCount = count;
       info.macs = def.macs?.(params, ctx, out) ?? 0;
-      for (const w of def.warnings?.(params, ctx) ?? []) nodeDiag(node, `${label()} ${w.message}`, 'warning', w.field);
+      for (const w of def.warnings?.(params, ctx) ?? []) nodeDiag(node, `${nodeLabel(node, def)} ${w.message}`, 'warning', w.field);
     } catch (e) {
-      if (e instanceof ShapeError) nodeDiag(node, `${label()} ${e.message}`, 'error', e.field);
-      else nodeDiag(node, `${label()} could not be checked (${(e as Error).message}); please report this as a bug`);
+      if (e instanceof ShapeError) nodeDiag(node, `${nodeLabel(node, def)} ${e.message}`, 'error', e.field);
+      else nodeDiag(node, `${nodeLabel(node, def)} could not be checked (${(e as Error).message}); please report this as a bug`);
     }
   }
 
