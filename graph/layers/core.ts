@@ -169,6 +169,7 @@ export const Masking = defineLayer({
   inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
   outputs: 1,
   inferShape: (_p, ctx) => firstInput(ctx),
-  tfjs: (p) => ({ factory: 'masking', args: { maskValue: p.maskValue } }),
+  // tf.layers.masking cannot train anything before it (its mask op has no gradient); graph/tfjs' TrainableMasking can.
+  tfjs: (p) => ({ factory: 'custom:TrainableMasking', args: { maskValue: p.maskValue } }),
   summary: (p) => `mask ${String(p.maskValue)}`,
 });

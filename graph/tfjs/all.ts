@@ -2,6 +2,7 @@
 import './activation-layers.js';
 import './attention-layers.js';
 import './conv-layers.js';
+import './core-layers.js';
 import './merge-layers.js';
 import './normalization-layers.js';
 import './preprocessing-layers.js';

@@ -214,9 +214,6 @@ describe('compile parity (core, conv, pooling, normalization, merge, activation,
       expect(y.shape).toEqual([2, ...inferred.slice(1)]);
       expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
       // Training needs a gradient through every layer; tfjs lacks some (e.g. dilated conv2d), so check them all.
-      // Masking is the exception: its mask comes from tf.any, which has no gradient in tfjs, so nothing
-      // trainable can sit before a Masking layer (it normally follows the Input directly).
-      if (graph.nodes.some((n) => n.type === 'Masking')) return;
       const grads = tf.grads((...ins: tf.Tensor[]) => tf.sum(model.apply(ins.length === 1 ? ins[0]! : ins, { training: true }) as tf.Tensor))(xs);
       grads.forEach((g, i) => expect(g.shape).toEqual(xs[i]!.shape));
       expect(grads.every((g) => Array.from(g.dataSync()).every(Number.isFinite))).toBe(true);
@@ -227,7 +224,7 @@ describe('compile parity (core, conv, pooling, normalization, merge, activation,
   });
 });
 
-// The custom layers (Subtract, AlphaELU, DilatedConv, ImageResizing, PartialBatchNormalization) must reload with tf.loadLayersModel.
+// The custom layers (Subtract, AlphaELU, DilatedConv, ImageResizing, PartialBatchNormalization, TrainableMasking) must reload with tf.loadLayersModel.
 describe('custom layers survive a save/load round trip', () => {
   const roundTrips: [string, Graph][] = [
     ['Subtract', twoBranches('Subtract', {}, [[4], [['Dense', { units: 3 }]]], [[3], []])],
@@ -237,6 +234,7 @@ describe('custom layers survive a save/load round trip', () => {
     ['BatchNormalization without scale', chainGraph([4], [['Dense', { units: 3 }], ['BatchNormalization', { scale: false }]])],
     ['BatchNormalization without center', chainGraph([4], [['Dense', { units: 3 }], ['BatchNormalization', { center: false }]])],
     ['UpSampling2D bilinear', chainGraph([3, 2, 1], [['UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }]])],
+    ['Masking', chainGraph([4, 3], [['Dense', { units: 2 }], ['Masking', { maskValue: 0.5 }]])],
   ];
   it.each(roundTrips)('%s', async (_name, graph) => {
     const { model, inputs } = compileGraph(graph, tf, { compile: false });
@@ -372,6 +370,29 @@ describe('every activation the activation param offers', () => {
     const g = tf.grad((t: tf.Tensor) => tf.sum(model.apply(t) as tf.Tensor))(x);
     expect([...y.dataSync(), ...g.dataSync()].every(Number.isFinite)).toBe(true);
     tf.dispose([x, y, g]);
+    model.dispose();
+  });
+});
+
+describe('Masking', () => {
+  it('makes an LSTM skip masked timesteps, as Keras does', () => {
+    const { model } = compileGraph(chainGraph([3, 2], [['Masking', { maskValue: 0 }], ['LSTM', { units: 2 }]]), tf, { compile: false });
+    const { model: plain } = compileGraph(chainGraph([2, 2], [['LSTM', { units: 2 }]]), tf, { compile: false });
+    plain.setWeights(model.getWeights());
+    const padded = model.predict(tf.tensor3d([[[1, 2], [3, 4], [0, 0]]])) as tf.Tensor;
+    const short = plain.predict(tf.tensor3d([[[1, 2], [3, 4]]])) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(padded, short))).dataSync()[0]).toBeLessThan(1e-6);
+    model.dispose();
+    plain.dispose();
+  });
+  it('trains a layer placed before it (tf.layers.masking cannot: tf.any has no gradient)', async () => {
+    const { model } = compileGraph(chainGraph([5, 3], [['Dense', { units: 4 }, 'before'], ['Masking', {}], ['LSTM', { units: 2 }]]), tf);
+    const before = model.getLayer('before').getWeights()[0]!.dataSync().slice();
+    const xs = tf.randomNormal([4, 5, 3]);
+    const ys = tf.randomNormal([4, 2]);
+    await model.fit(xs, ys, { epochs: 1, verbose: 0 });
+    expect(model.getLayer('before').getWeights()[0]!.dataSync().some((v, i) => v !== before[i])).toBe(true);
+    tf.dispose([xs, ys]);
     model.dispose();
   });
 });

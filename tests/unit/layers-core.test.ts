@@ -68,10 +68,10 @@ describe('core layers: tfjs mapping and node faces', () => {
   it('resolves a Reshape -1 for tfjs, whose symbolic shape would stay unknown', () => {
     expect(getLayer('Reshape')!.tfjs!({ targetShape: [-1, 3] }, { inputs: [[null, 4, 6]] })).toEqual({ factory: 'reshape', args: { targetShape: [8, 3] } });
   });
-  it('maps Permute, RepeatVector and Masking to tf.layers with Keras arg names', () => {
+  it('maps Permute and RepeatVector to tf.layers, Masking to the trainable custom layer, with Keras arg names', () => {
     expect(getLayer('Permute')!.tfjs!({ dims: [2, 1] }, { inputs: [[null, 2, 3]] })).toEqual({ factory: 'permute', args: { dims: [2, 1] } });
     expect(getLayer('RepeatVector')!.tfjs!({ n: 4 }, { inputs: [[null, 3]] })).toEqual({ factory: 'repeatVector', args: { n: 4 } });
-    expect(getLayer('Masking')!.tfjs!({ maskValue: 0 }, { inputs: [[null, 3, 2]] })).toEqual({ factory: 'masking', args: { maskValue: 0 } });
+    expect(getLayer('Masking')!.tfjs!({ maskValue: 0 }, { inputs: [[null, 3, 2]] })).toEqual({ factory: 'custom:TrainableMasking', args: { maskValue: 0 } });
   });
   it('summarises key params for the node face', () => {
     expect(getLayer('Dense')!.summary!({ units: 10, activation: 'softmax', useBias: true })).toBe('10 · softmax');
