@@ -68,6 +68,9 @@ export const KERAS_BUILTIN_EQUIVALENTS: Readonly<Record<string, KerasBuiltin>> =
     pythonArgs: (a) => kerasArgs('Conv', a),
   },
   CausalConv1D: { className: () => 'layers.Conv1D', pythonArgs: (a) => kerasArgs('Conv1D', a) },
+  // tfjs stand-ins that exist only to make training work in tfjs; Keras' own layers train fine.
+  TrainableMasking: { className: () => 'layers.Masking', pythonArgs: (a) => kerasArgs('Masking', a) },
+  PartialBatchNormalization: { className: () => 'layers.BatchNormalization', pythonArgs: (a) => kerasArgs('BatchNormalization', a) },
   Subtract: { className: () => 'layers.Subtract', pythonArgs: () => ({}) },
   ImageResizing: { className: () => 'layers.Resizing', pythonArgs: (a) => ({ height: a.height, width: a.width, interpolation: a.interpolation }) },
 };
