@@ -140,7 +140,8 @@ export function inferGraph(graph: Graph): GraphInference {
     } else {
       const m = VARIADIC_HANDLE.exec(e.targetHandle);
       if (!m || m[1] !== dstDef.inputs.name) {
-        nodeDiag(dst, `${nodeLabel(dst, dstDef)} has no input '${e.targetHandle}'; reconnect the edge from '${src.name}'`);
+        const n = dstDef.inputs.name;
+        nodeDiag(dst, `${nodeLabel(dst, dstDef)} has no input '${e.targetHandle}' (its inputs are numbered: '${n}0', '${n}1', ...); reconnect the edge from '${src.name}'`);
         continue;
       }
       slot = Number(m[2]);

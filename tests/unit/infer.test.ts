@@ -302,3 +302,58 @@ describe('inferGraph diagnostics', () => {
     expect(r.diagnostics.map((d) => d.nodeId)).toEqual([null, 'd1', 'd2']);
   });
 });
+
+describe('inferGraph with variadic inputs (merge layers)', () => {
+  const branches = (mergeType: string, handles: string[], units: number[] = [4, 4]): Graph =>
+    graph(
+      [
+        ['x', 'Input', { shape: [8] }],
+        ['a', 'Dense', { units: units[0] }],
+        ['b', 'Dense', { units: units[1] }],
+        ['m', mergeType],
+        ['y', 'Output', { loss: 'meanSquaredError' }],
+      ],
+      [['x', 'a'], ['x', 'b'], ...handles.map((h, i): E => [i === 0 ? 'a' : 'b', 'm', h]), ['m', 'y']],
+    );
+
+  it('merges inputs connected by numbered handles, in any order', () => {
+    const r = inferGraph(branches('Add', ['in1', 'in0']));
+    expect(r.valid).toBe(true);
+    expect(r.nodes.m!.outputShape).toEqual([null, 4]);
+    expect(r.nodes.m!.inputShapes).toEqual([[null, 4], [null, 4]]);
+  });
+
+  it('accepts gaps in the handle numbers', () => {
+    expect(inferGraph(branches('Add', ['in0', 'in5'])).valid).toBe(true);
+  });
+
+  it('reports too few inputs', () => {
+    const r = inferGraph(branches('Add', ['in0']));
+    expect(messages(r.nodes.m!.diagnostics)).toEqual(["Add 'm' needs at least 2 inputs but has 1; connect 1 more"]);
+  });
+
+  it('reports too many inputs for a two-input layer', () => {
+    const g = branches('Subtract', ['in0', 'in1']);
+    g.edges.push({ id: 'third', source: 'x', sourceHandle: 'out', target: 'm', targetHandle: 'in2' });
+    g.nodes.find((n) => n.id === 'x')!.params = { shape: [4] };
+    const r = inferGraph(g);
+    expect(messages(r.nodes.m!.diagnostics)).toEqual(["Subtract 'm' takes at most 2 inputs but has 3; remove 1"]);
+  });
+
+  it('reports an unnumbered handle with the expected form', () => {
+    const r = inferGraph(branches('Add', ['in0', 'in']));
+    expect(messages(r.nodes.m!.diagnostics)).toContain("Add 'm' has no input 'in' (its inputs are numbered: 'in0', 'in1', ...); reconnect the edge from 'b'");
+  });
+
+  it('reports two edges into the same numbered handle', () => {
+    const r = inferGraph(branches('Add', ['in0', 'in0']));
+    expect(messages(r.nodes.m!.diagnostics)).toContain("Add 'm' gets two connections into input 'in0' (from 'a' and 'b'); remove one");
+  });
+
+  it('reports mismatched shapes on the merge node', () => {
+    const r = inferGraph(branches('Add', ['in0', 'in1'], [4, 5]));
+    expect(r.valid).toBe(false);
+    expect(r.nodes.m!.diagnostics).toHaveLength(1);
+    expect(r.nodes.m!.diagnostics[0]!.message).toMatch(/^Add 'm' .*\[null, 4\].*\[null, 5\]/);
+  });
+});
