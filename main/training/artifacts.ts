@@ -41,6 +41,8 @@ export interface RunSummary {
   /** Time spent in the epoch loop (training + validation). */
   trainingMs: number;
   epochsCompleted: number;
+  /** Training batches run, across epochs (a stopped run shows how far it got). */
+  batchesCompleted: number;
   paramCount: number | null;
   trainSamples: number | null;
   validationSamples: number | null;

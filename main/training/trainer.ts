@@ -139,6 +139,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
   let status: RunFinishedEvent['status'] = 'completed';
   let reason: string | null = null;
   let trainingMs = 0;
+  let batchesCompleted = 0;
   let restoredBest = false;
   let artifactDir: string | null = null;
   let confusion: RunSummary['confusionMatrix'] = null;
@@ -226,6 +227,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
         }
         batchIndex++;
         step++;
+        batchesCompleted = step;
         seen += batch.size;
         const nums = values.map((v) => (typeof v === 'number' ? v : v.dataSync()[0]!));
         if (!Number.isFinite(nums[0]!)) {
@@ -356,6 +358,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       durationMs: finished - started,
       trainingMs,
       epochsCompleted: history.length,
+      batchesCompleted,
       paramCount,
       trainSamples: info?.trainSamples ?? null,
       validationSamples: info?.validationSamples ?? null,

@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BatchEvent, StartCommand } from '../../graph/api/training.js';
+import type { Graph } from '../../graph/document.js';
+import { getTemplate } from '../../graph/templates/index.js';
+import { loadRun, type RunSummary } from '../../main/training/artifacts.js';
+import { startTrainingProcess } from '../../main/training/run-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-proc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+
+function command(graph: Graph, training: Partial<Graph['training']> = {}, over: Partial<StartCommand> = {}): StartCommand {
+  const id = `p${++counter}`;
+  return { type: 'start', runId: id, graph, training: { ...graph.training, ...training }, dataset: graph.training.dataset!, baseDir: null, backend: 'cpu', outDir: join(dir, id), ...over };
+}
+
+describe('training in a child process', () => {
+  it('stop mid-epoch takes effect within a batch, keeps the weights so far, and the run folder reloads', async () => {
+    const run = startTrainingProcess(command(getTemplate('mnist-mlp')!.build(), { epochs: 3 }, { backend: 'wasm' }));
+    const batches: BatchEvent[] = [];
+    let stoppedAt = -1;
+    run.events.subscribe((e) => {
+      if (e.type !== 'batch') return;
+      batches.push(e);
+      if (stoppedAt < 0 && e.batch >= 3) {
+        stoppedAt = e.step;
+        run.stop();
+      }
+    });
+    const finished = await run.done;
+    expect(finished.status).toBe('stopped');
+    expect(finished.reason).toBeNull();
+    expect(batches.every((b) => b.epoch === 1)).toBe(true);
+    const summary = JSON.parse(readFileSync(join(finished.artifactDir!, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.status).toBe('stopped');
+    // Batch events are throttled, so count the batches run from the summary: the one in flight when the stop arrived, at most one more in transit.
+    expect(summary.batchesCompleted).toBeGreaterThanOrEqual(stoppedAt);
+    expect(summary.batchesCompleted).toBeLessThanOrEqual(stoppedAt + 2);
+    const loaded = await loadRun(finished.artifactDir!, tf);
+    expect(loaded.model.outputs[0]!.shape).toEqual([null, 10]);
+    const p = tf.tidy(() => (loaded.model.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor).sum().dataSync()[0]!);
+    expect(p).toBeCloseTo(1, 4);
+    loaded.model.dispose();
+  }, 120_000);
+
+  it('pause holds training until resume; events are validated and iterable', async () => {
+    const run = startTrainingProcess(command(getTemplate('iris-mlp')!.build(), { epochs: 40, batchSize: 4 }));
+    let pausedAt = 0;
+    let resumedAt = 0;
+    run.events.subscribe((e) => {
+      if (e.type === 'epoch' && e.epoch === 2 && !pausedAt) {
+        pausedAt = Date.now();
+        run.pause();
+        setTimeout(() => {
+          resumedAt = Date.now();
+          run.resume();
+        }, 700);
+      }
+    });
+    const types: string[] = [];
+    let gapDuringPause = false;
+    let last = 0;
+    for await (const e of run.events) {
+      types.push(e.type);
+      if (e.type === 'batch' && last && e.time - last > 500) gapDuringPause = true;
+      if (e.type === 'batch') last = e.time;
+    }
+    const finished = await run.done;
+    expect(finished.status).toBe('completed');
+    expect(resumedAt - pausedAt).toBeGreaterThanOrEqual(600);
+    expect(gapDuringPause).toBe(true);
+    expect(types[0]).toBe('runStarted');
+    expect(types.at(-1)).toBe('runFinished');
+    expect(types.filter((t) => t === 'epoch')).toHaveLength(40);
+  }, 60_000);
+
+  it('a killed worker gives a failed runFinished with the reason; the host carries on', async () => {
+    const run = startTrainingProcess(command(getTemplate('mnist-mlp')!.build(), { epochs: 5 }));
+    run.events.subscribe((e) => {
+      if (e.type === 'batch') process.kill(run.pid!, 'SIGKILL');
+    });
+    const finished = await run.done;
+    expect(finished.status).toBe('failed');
+    expect(finished.reason).toMatch(/^the training process was killed \(SIGKILL\)/);
+  }, 60_000);
+
+  it('a run that cannot start reports why through the same channel', async () => {
+    const run = startTrainingProcess(command(getTemplate('iris-mlp')!.build(), {}, { dataset: { kind: 'builtin', name: 'mnist' } }));
+    const finished = await run.done;
+    expect(finished.status).toBe('failed');
+    expect(finished.reason).toContain("Input 'features' expects [4] but dataset 'mnist' yields [28, 28, 1]");
+    expect(existsSync(join(dir, finished.runId, 'model.json'))).toBe(false);
+  }, 60_000);
+
+  it('refuses an invalid start command before forking', () => {
+    expect(() => startTrainingProcess({ type: 'start' } as unknown as StartCommand)).toThrow();
+  });
+});
