@@ -76,22 +76,31 @@ export class RunManager {
       throw new HostError('failed', `could not start training: ${(e as Error).message}`);
     }
     run.proc = proc;
-    const onEvent = (event: TrainingEvent) => void this.onEvent(run, event);
-    if (Symbol.asyncIterator in proc.events) {
+    // Events are recorded in order (history file appends, the final record) even though recording is asynchronous.
+    let recorded: Promise<void> = Promise.resolve();
+    const onEvent = (event: TrainingEvent) => {
+      recorded = recorded.then(() => this.onEvent(run, event)).catch(() => undefined);
+    };
+    // A synchronous subscription sees runFinished before `done` settles; an async iterator might not.
+    if ('subscribe' in proc.events) proc.events.subscribe(onEvent);
+    else {
       const iterable = proc.events;
       void (async () => {
         for await (const e of iterable) onEvent(e);
       })();
-    } else proc.events.subscribe(onEvent);
-    void proc.done.then(
-      () => undefined,
-      () => undefined,
-    ).then(async () => {
-      // A process that died without a runFinished event still ends the run for every watcher.
-      if (run.info.status === 'running' || run.info.status === 'paused') {
-        await this.onEvent(run, { type: 'runFinished', runId, time: Date.now(), status: 'failed', reason: 'the training process exited unexpectedly', bestEpoch: null, bestMetrics: null, finalMetrics: null, artifactDir: null, durationMs: Date.now() - info.startedAt });
-      }
-    });
+    }
+    void proc.done
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => new Promise((r) => setTimeout(r, 0)))
+      .then(() => recorded)
+      .then(() => {
+        // A process that died without a runFinished event still ends the run for every watcher.
+        if (this.live.get(runId) === run)
+          onEvent({ type: 'runFinished', runId, time: Date.now(), status: 'failed', reason: 'the training process exited unexpectedly', bestEpoch: null, bestMetrics: null, finalMetrics: null, artifactDir: null, durationMs: Date.now() - info.startedAt });
+      });
     return runId;
   }
 

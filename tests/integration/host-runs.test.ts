@@ -1,0 +1,144 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { HostEventPayload } from '../../graph/api/host.js';
+import type { StartCommand, TrainingEvent } from '../../graph/api/training.js';
+import { getTemplate } from '../../graph/templates/index.js';
+import { Host, type HostSession } from '../../main/host/host.js';
+import type { TrainingProcess } from '../../main/host/runs.js';
+import { startServer } from '../../main/server/server.js';
+
+let base: string;
+beforeEach(async () => {
+  base = await mkdtemp(join(tmpdir(), 'tl-runs-'));
+  await mkdir(join(base, 'ws'));
+});
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+/** A scripted training process: the test pushes events and sees the commands. */
+function fakeProcess() {
+  const listeners = new Set<(e: TrainingEvent) => void>();
+  const commands: string[] = [];
+  let finish!: () => void;
+  const proc: TrainingProcess = {
+    events: { subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
+    stop: () => commands.push('stop'),
+    pause: () => commands.push('pause'),
+    resume: () => commands.push('resume'),
+    done: new Promise<void>((r) => (finish = r)),
+  };
+  return { proc, commands, emit: (e: TrainingEvent) => listeners.forEach((l) => l(e)), exit: () => finish() };
+}
+
+function recorder(): HostSession & { events: HostEventPayload<'onRunEvent'>[] } {
+  const events: HostEventPayload<'onRunEvent'>[] = [];
+  return { events, send: (event, payload) => void (event === 'onRunEvent' && events.push(payload as HostEventPayload<'onRunEvent'>)) };
+}
+
+const iris = () => getTemplate('iris-mlp')!.build();
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+describe('runs', () => {
+  it('streams one run to several watchers, replays it to a late one, forwards controls, and keeps its record', async () => {
+    const fake = fakeProcess();
+    let started: StartCommand | null = null;
+    const host = new Host({ kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: join(base, 'ws'), listBackends: async () => [], startTraining: async () => (cmd) => ((started = cmd), fake.proc) });
+    const a = recorder();
+    const b = recorder();
+    const { runId } = (await host.handle('runs.start', { graph: iris(), graphPath: null }, a)) as { runId: string };
+    expect(started!.dataset).toEqual({ kind: 'builtin', name: 'iris' });
+    const t = { runId, time: 1 };
+    fake.emit({ type: 'runStarted', ...t, backend: 'cpu', device: 'CPU', backendNotes: [], paramCount: 131, samplesPerEpoch: 120, validationSamples: 30, batchesPerEpoch: 8, epochs: 2, batchSize: 16 });
+    const replay = (await host.handle('runs.subscribe', { runId }, b)) as { replay: TrainingEvent[] };
+    expect(replay.replay.map((e) => e.type)).toEqual(['runStarted']);
+    fake.emit({ type: 'epoch', ...t, epoch: 0, loss: 1, metrics: { acc: 0.5 }, durationMs: 5 });
+    await host.handle('runs.pause', { runId }, b);
+    expect(((await host.handle('runs.list', { graphPath: null }, a)) as { runs: { status: string }[] }).runs[0]!.status).toBe('paused');
+    await host.handle('runs.resume', { runId }, a);
+    await host.handle('runs.stop', { runId }, a);
+    expect(fake.commands).toEqual(['pause', 'resume', 'stop']);
+    fake.emit({ type: 'runFinished', ...t, status: 'stopped', reason: null, bestEpoch: 0, bestMetrics: { acc: 0.5 }, finalMetrics: { acc: 0.5 }, artifactDir: null, durationMs: 9 });
+    fake.exit();
+    await tick();
+    expect(a.events.map((e) => e.event.type)).toEqual(['runStarted', 'epoch', 'runFinished']);
+    expect(b.events.map((e) => e.event.type)).toEqual(['epoch', 'runFinished']);
+    const list = (await host.handle('runs.list', { graphPath: null }, a)) as { runs: { runId: string; status: string; epochs: number }[] };
+    expect(list.runs).toMatchObject([{ runId, status: 'stopped', epochs: 1 }]);
+    const loaded = (await host.handle('runs.load', { runId }, a)) as { history: unknown[]; summary: { status: string } };
+    expect(loaded.history).toHaveLength(1);
+    expect(loaded.summary.status).toBe('stopped');
+    await expect(host.handle('runs.stop', { runId }, a)).rejects.toMatchObject({ code: 'notFound' });
+  });
+
+  it('ends a run whose process died without a word as failed, for every watcher', async () => {
+    const fake = fakeProcess();
+    const host = new Host({ kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: null, listBackends: async () => [], startTraining: async () => () => fake.proc });
+    const a = recorder();
+    const { runId } = (await host.handle('runs.start', { graph: iris(), graphPath: null }, a)) as { runId: string };
+    fake.exit();
+    await tick();
+    expect(a.events.at(-1)?.event).toMatchObject({ type: 'runFinished', status: 'failed' });
+    expect(((await host.handle('runs.load', { runId }, a)) as { run: { status: string } }).run.status).toBe('failed');
+  });
+
+  it('refuses to start a graph without a dataset, naming the graph', async () => {
+    const host = new Host({ kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: null, listBackends: async () => [] });
+    const graph = { ...iris(), training: { ...iris().training, dataset: null } };
+    await expect(host.handle('runs.start', { graph, graphPath: null }, recorder())).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining("graph 'Iris MLP' has no dataset") });
+  });
+});
+
+describe('training over the serve WebSocket (real training process)', () => {
+  it('trains iris for one epoch, two sockets watch it, then history and model export work', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', version: 't', dataDir: join(base, 'data'), workspaceRoot: join(base, 'ws'), listBackends: async () => [] });
+    const open = async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } });
+      await new Promise((r) => ws.once('open', r));
+      const events: TrainingEvent[] = [];
+      const answers = new Map<number, (m: { ok: boolean; result?: unknown; error?: unknown }) => void>();
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d));
+        if (m.event === 'onRunEvent') events.push(m.payload.event);
+        else answers.get(m.id)?.(m);
+      });
+      let id = 0;
+      const call = (method: string, params: unknown) =>
+        new Promise<{ ok: boolean; result?: unknown; error?: unknown }>((r) => {
+          answers.set(++id, r);
+          ws.send(JSON.stringify({ id, method, params }));
+        });
+      return { ws, events, call };
+    };
+    try {
+      const a = await open();
+      const b = await open();
+      // A malformed message gets an error answer, not a dropped connection.
+      a.ws.send('{not json');
+      const graph = { ...iris(), training: { ...iris().training, epochs: 1, batchSize: 16 } };
+      const started = await a.call('runs.start', { graph, graphPath: null, limit: 48 });
+      expect(started.ok).toBe(true);
+      const runId = (started.result as { runId: string }).runId;
+      expect((await b.call('runs.subscribe', { runId })).ok).toBe(true);
+      const deadline = Date.now() + 90_000;
+      while (!a.events.some((e) => e.type === 'runFinished') && Date.now() < deadline) await tick();
+      await tick();
+      const finished = a.events.find((e) => e.type === 'runFinished');
+      expect(finished, JSON.stringify(finished)).toMatchObject({ type: 'runFinished', status: 'completed' });
+      expect(b.events.at(-1)).toEqual(finished);
+      const loaded = (await b.call('runs.load', { runId })).result as { history: unknown[]; summary: { artifactDir: string } };
+      expect(loaded.history).toHaveLength(1);
+      const exported = await a.call('export.model', { runId, dir: join(base, 'ws', 'model') });
+      expect(exported.ok).toBe(true);
+      expect(await readdir(join(base, 'ws', 'model'))).toContain('model.json');
+      expect((await a.call('export.model', { runId, dir: join(base, 'model') })).error).toMatchObject({ code: 'forbidden' });
+      a.ws.close();
+      b.ws.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
