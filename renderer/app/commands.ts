@@ -44,11 +44,10 @@ export function getHost(): HostClient | null {
 
 const st = () => editorStore.getState();
 
-/** Width/height of the canvas area (estimated from the window before the editor is shown). */
-function canvasAspect(): number {
-  const el = document.querySelector('[data-testid="canvas"]');
-  const r = el?.getBoundingClientRect();
-  return r && r.height > 0 ? r.width / r.height : Math.max(1, (window.innerWidth - 520) / Math.max(1, window.innerHeight - 250));
+/** Size of the canvas area (estimated from the window before the editor is shown). */
+function canvasSize(): { width: number; height: number } {
+  const r = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+  return r && r.height > 0 ? { width: r.width, height: r.height } : { width: Math.max(400, window.innerWidth - 530), height: Math.max(300, window.innerHeight - 260) };
 }
 
 /** Centre of the visible canvas in flow coordinates. */
@@ -172,7 +171,7 @@ export async function autoLayout(): Promise<void> {
   const changes = await layoutChanges(s.graph, (id) => {
     const n = flow?.getInternalNode(id);
     return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined;
-  }, canvasAspect());
+  }, canvasSize());
   st().apply(changes, 'Auto layout');
   requestAnimationFrame(() => fitView());
 }
@@ -201,7 +200,7 @@ export async function newFromTemplate(template: { build(): Graph }): Promise<voi
   if (!confirmDiscard()) return;
   const graph = template.build();
   const { layoutChanges } = await import('../canvas/auto-layout.js');
-  const moves = await layoutChanges(graph, () => ({ width: 184, height: 100 }), canvasAspect()).catch(() => []);
+  const moves = await layoutChanges(graph, () => ({ width: 184, height: 100 }), canvasSize()).catch(() => []);
   openDocument(applyChanges(graph, moves), null);
 }
 

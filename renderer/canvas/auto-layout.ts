@@ -14,7 +14,26 @@ export type SizeOf = (id: string) => { width: number; height: number } | undefin
  * Layered left-to-right layout (elkjs). Ports are fixed in handle order so a two-input layer keeps
  * its inputs where they are drawn. Returns the moves, as one undoable step.
  */
-export async function layoutChanges(graph: Graph, sizeOf: SizeOf, aspectRatio?: number): Promise<Change[]> {
+export async function layoutChanges(graph: Graph, sizeOf: SizeOf, view?: { width: number; height: number }): Promise<Change[]> {
+  let pos = await layoutPositions(graph, sizeOf);
+  if (view && view.height > 0) {
+    // A strip too wide to read when fitted into the canvas wraps into rows shaped like the canvas.
+    let maxX = 0;
+    for (const [id, p] of pos) maxX = Math.max(maxX, p.x + (sizeOf(id)?.width ?? 184));
+    if (maxX * MIN_READABLE_ZOOM > view.width) pos = await layoutPositions(graph, sizeOf, view.width / view.height);
+  }
+  const changes: Change[] = [];
+  for (const n of graph.nodes) {
+    const to = pos.get(n.id);
+    if (to && (to.x !== n.position.x || to.y !== n.position.y)) changes.push({ kind: 'move', id: n.id, from: n.position, to });
+  }
+  return changes;
+}
+
+/** Below this zoom node text gets hard to read. */
+const MIN_READABLE_ZOOM = 0.6;
+
+async function layoutPositions(graph: Graph, sizeOf: SizeOf, aspectRatio?: number): Promise<Map<string, Point>> {
   const used = new Map<string, string[]>();
   for (const e of graph.edges) (used.get(e.target) ?? used.set(e.target, []).get(e.target)!).push(e.targetHandle);
   const ports = new Set<string>();
@@ -53,10 +72,5 @@ export async function layoutChanges(graph: Graph, sizeOf: SizeOf, aspectRatio?: 
   const laid = await elk.layout(root);
   const pos = new Map<string, Point>();
   for (const c of laid.children ?? []) pos.set(c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) });
-  const changes: Change[] = [];
-  for (const n of graph.nodes) {
-    const to = pos.get(n.id);
-    if (to && (to.x !== n.position.x || to.y !== n.position.y)) changes.push({ kind: 'move', id: n.id, from: n.position, to });
-  }
-  return changes;
+  return pos;
 }

@@ -97,7 +97,8 @@ export function Canvas() {
   const edgeCache = useRef(new FlowEdgeCache()).current;
   const [measureTick, setMeasureTick] = useState(0);
   const instance = useRef<ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null>(null);
-  const fitted = useRef(false);
+  // An empty document keeps the default viewport, so the first dropped layer does not zoom the view.
+  const fitted = useRef(editorStore.getState().graph.nodes.length === 0);
   const theme = useUi((s) => s.theme);
 
   // measureTick re-runs the build after React Flow measured nodes (sizes live in the cache).

@@ -165,7 +165,7 @@ function NameField({ nodeId, name }: { nodeId: string; name: string }) {
       <label className="field-label">Name</label>
       <input
         className={`field-input${error ? ' invalid' : ''}`}
-        data-testid="node-name"
+        data-testid="inspector-name"
         value={draft}
         spellCheck={false}
         onFocus={() => beginEdit('Rename')}

@@ -221,7 +221,8 @@ export function useEditor<T>(selector: (s: EditorState & EditorActions) => T): T
 
 function snake(label: string): string {
   return label
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .toLowerCase();
 }

@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadGraph } from '../../graph/document.js';
+import { launchBrowser, openApp, screenshot, startApp, waitReady, type TestApp, type TestBrowser } from './harness.js';
+
+// A user's first session: build a small convnet by dragging from the palette and wiring handles, edit it,
+// arrange it, save it, reload the page and reopen it.
+
+let app: TestApp;
+let browser: TestBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+  page = await openApp(app, browser);
+});
+
+afterEach(async (ctx) => {
+  await screenshot(page, `editor-${ctx.task.name}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const node = (id: string) => page.getByTestId(`node-${id}`);
+const edgeLabels = () => page.locator('[data-testid^="edge-"]');
+
+async function dropLayer(type: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-item-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+}
+
+async function center(selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`${selector} is not on screen`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Drags from one node's output handle to another's input handle, like a user; returns the reason shown at the pointer, if any. */
+async function wire(from: string, to: string, handle = 'in'): Promise<string | null> {
+  const a = await center(`[data-testid="node-${from}"] .react-flow__handle[data-handleid="out"]`);
+  const b = await center(`[data-testid="node-${to}"] .react-flow__handle[data-handleid="${handle}"]`);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  const reason = page.getByTestId('connection-reason');
+  const text = (await reason.isVisible()) ? await reason.textContent() : null;
+  await page.mouse.up();
+  return text;
+}
+
+async function positions(): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const id of ['n1', 'n2', 'n3', 'n4', 'n5']) out[id] = await page.locator(`.react-flow__node[data-id="${id}"]`).getAttribute('style');
+  return out;
+}
+
+describe('graph editor in Chromium', () => {
+  it('builds Input → Conv2D → Flatten → Dense → Output from the palette and shows edge shapes', async () => {
+    await page.getByTestId('new-button').click();
+    await page.getByTestId('canvas').waitFor();
+    await dropLayer('Input', 90, 120);
+    await dropLayer('Conv2D', 330, 120);
+    await dropLayer('Flatten', 90, 330);
+    await dropLayer('Dense', 330, 330);
+    await dropLayer('Output', 570, 330);
+    for (const id of ['n1', 'n2', 'n3', 'n4', 'n5']) await node(id).waitFor();
+    await expect.poll(() => node('n2').textContent()).toContain('32 · 3×3');
+
+    expect(await wire('n1', 'n2')).toBeNull();
+    expect(await wire('n2', 'n3')).toBeNull();
+    expect(await wire('n3', 'n4')).toBeNull();
+    expect(await wire('n4', 'n5')).toBeNull();
+    await expect.poll(() => edgeLabels().count()).toBe(4);
+    expect(await edgeLabels().allTextContents()).toEqual(['28×28×1', '26×26×32', '21632', '64']);
+    expect(await page.getByTestId('node-shape-n3').textContent()).toBe('[null, 21632]');
+    expect(await page.getByTestId('status-params').textContent()).toContain(String((9 * 32 + 32 + 21632 * 64 + 64).toLocaleString('en-US')));
+    expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+  });
+
+  it('changes downstream shapes when Conv2D filters are edited in the inspector', async () => {
+    await node('n2').click();
+    const filters = page.getByTestId('param-filters');
+    await filters.fill('abc');
+    expect(await page.getByTestId('inspector').textContent()).toContain('must be a number');
+    await filters.fill('8');
+    await filters.press('Enter');
+    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 5408]');
+    expect(await edgeLabels().allTextContents()).toEqual(['28×28×1', '26×26×8', '5408', '64']);
+  });
+
+  it('refuses an invalid connection while dragging and says why', async () => {
+    const before = await edgeLabels().count();
+    // Conv2D's single input is taken, and Dense → Conv2D would close a loop.
+    const reason = await wire('n4', 'n2');
+    expect(reason).toMatch(/already connected|cycle/);
+    expect(await edgeLabels().count()).toBe(before);
+    expect(await node('n2').textContent()).toContain('8 · 3×3');
+  });
+
+  it('undoes and redoes the filters edit', async () => {
+    await page.getByTestId('canvas').click({ position: { x: 700, y: 40 } });
+    await page.getByTestId('undo-button').click();
+    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 21632]');
+    await page.getByTestId('redo-button').click();
+    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 5408]');
+    // The keyboard does the same.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 21632]');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 5408]');
+  });
+
+  it('arranges the graph left to right, as one undoable step', async () => {
+    const before = await positions();
+    await page.getByTestId('layout-button').click();
+    await expect.poll(async () => JSON.stringify(await positions())).not.toBe(JSON.stringify(before));
+    const x = async (id: string) => (await node(id).boundingBox())!.x;
+    await page.waitForTimeout(400);
+    expect(await x('n1')).toBeLessThan(await x('n2'));
+    expect(await x('n2')).toBeLessThan(await x('n3'));
+    await page.getByTestId('undo-button').click();
+    await expect.poll(async () => JSON.stringify(await positions())).toBe(JSON.stringify(before));
+    await page.getByTestId('redo-button').click();
+  });
+
+  it('saves, reloads the page, reopens the file and finds the same graph', async () => {
+    await page.getByTestId('save-button').click();
+    await page.getByTestId('prompt-input').fill('first-convnet');
+    await page.getByTestId('prompt-ok').click();
+    await expect.poll(() => page.getByTestId('doc-title').textContent()).toBe('first-convnet.tlgraph');
+    expect(await page.getByTestId('dirty-marker').count()).toBe(0);
+    const saved = loadGraph(await readFile(join(app.workspace, 'first-convnet.tlgraph'), 'utf8'));
+    if (!saved.ok) throw new Error(saved.error);
+    expect(saved.graph.nodes.map((n) => n.type)).toEqual(['Input', 'Conv2D', 'Flatten', 'Dense', 'Output']);
+    expect(saved.graph.nodes[1]!.params.filters).toBe(8);
+    expect(saved.graph.edges).toHaveLength(4);
+    const shapesBefore = await edgeLabels().allTextContents();
+    const positionsBefore = await positions();
+
+    await page.reload();
+    await waitReady(page);
+    await page.getByTestId('start-screen').getByText('first-convnet.tlgraph').first().click();
+    for (const n of saved.graph.nodes) await node(n.id).waitFor();
+    await expect.poll(() => edgeLabels().allTextContents()).toEqual(shapesBefore);
+    expect(await positions()).toEqual(positionsBefore);
+    expect(await page.getByTestId('doc-title').textContent()).toBe('first-convnet.tlgraph');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('looks right in light and dark themes', async () => {
+    await page.keyboard.press('f');
+    await node('n2').click();
+    await page.getByTestId('dock-tab-summary').click();
+    await page.waitForTimeout(400);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'editor-graph-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await screenshot(page, 'editor-graph-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+});
