@@ -138,6 +138,46 @@ function describePlace(raw: unknown, path: readonly PropertyKey[]): string {
   return path.length ? `field '${path.map(String).join('.')}'` : 'the document';
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+};
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+function shortJson(v: unknown): string {
+  const text = Array.isArray(v) ? 'a list' : typeof v === 'object' && v !== null ? 'an object' : JSON.stringify(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Plain words for the schema problems users make when editing files by hand; zod's own message otherwise. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const value = valueAt(raw, issue.path);
+  if (issue.code === 'invalid_type') {
+    const want = TYPE_NAMES[issue.expected] ?? issue.expected;
+    if (value === undefined) return `is missing; add it (${want})`;
+    return `must be ${want} (got ${shortJson(value)})`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `'${k}'`).join(', ');
+    return `has unknown field${issue.keys.length === 1 ? '' : 's'} ${keys}; remove ${issue.keys.length === 1 ? 'it' : 'them'} (a newer Tensorloom may have written it, or it is misspelt)`;
+  }
+  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator')
+    return `${value === undefined ? 'is missing' : `has an unknown value ${shortJson(value)}`}; ${issue.message.replace(/^Invalid discriminator value\. Expected /, 'expected one of ')}`;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${shortJson(value)})`;
+  if (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'custom') return `${issue.message} (got ${shortJson(value)})`;
+  return issue.message;
+}
+
 /** Checks the references between nodes and edges that a schema cannot express; returns the first problem. */
 export function checkStructure(graph: Graph): string | null {
   const ids = new Set<string>();
@@ -168,7 +208,7 @@ export function parseGraph(raw: unknown): LoadResult {
   const parsed = GraphSchema.safeParse(migrated.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, error: `${describePlace(migrated.value, issue.path)}: ${issue.message}` };
+    return { ok: false, error: `${describePlace(migrated.value, issue.path)}: ${describeIssue(issue, migrated.value)}` };
   }
   const structural = checkStructure(parsed.data);
   if (structural) return { ok: false, error: structural };
