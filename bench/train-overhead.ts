@@ -1,0 +1,100 @@
+// Benchmark 6.1: engine overhead. The same model (mnist-mlp) on the same data (the mnist built-in,
+// same split) and backend, trained (a) by a bare tfjs script: model.fit on tensors already in memory,
+// and (b) through `tensorloom train --json` (its own process, batches streamed from the dataset,
+// events on). Compares training-loop throughput (samples/s over the epochs, validation included in
+// both); end-to-end time including process start and data loading is printed alongside.
+//   npm run bench:train -- [--epochs 2] [--repeats 3] [--backend auto|wasm|cpu|...]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as tfjs from '@tensorflow/tfjs';
+import { compileGraph } from '../graph/compile.js';
+import { serializeGraph } from '../graph/document.js';
+import { getTemplate } from '../graph/templates/index.js';
+import { openDataset } from '../main/datasets/index.js';
+import { seededRandom } from '../main/datasets/memory.js';
+import type { RunSummary } from '../main/training/artifacts.js';
+import { selectBackend, type BackendPreference } from '../main/training/backends.js';
+
+const TARGET = 0.97;
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
+}
+const epochs = Number(arg('epochs', '2'));
+const repeats = Number(arg('repeats', '3'));
+const backendPref = arg('backend', 'auto') as BackendPreference;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const template = getTemplate('mnist-mlp')!;
+const graph = template.build();
+graph.training.epochs = epochs;
+const { tf, backend, device } = await selectBackend(backendPref);
+
+// Data for the bare script: the same split and encoding the engine uses, fully materialised as tensors.
+const dataset = await openDataset(graph.training.dataset!, { validationSplit: graph.training.validationSplit, seed: graph.training.seed });
+async function materialise(split: 'train' | 'validation'): Promise<{ x: tfjs.Tensor; y: tfjs.Tensor; n: number }> {
+  const xs: Float32Array[] = [];
+  const ys: number[] = [];
+  for await (const b of dataset.batches(split, { batchSize: 4096 })) {
+    xs.push(b.x as Float32Array);
+    ys.push(...b.y);
+  }
+  const n = ys.length;
+  const flat = new Float32Array(n * 784);
+  let o = 0;
+  for (const x of xs) {
+    flat.set(x, o);
+    o += x.length;
+  }
+  return { x: tf.tensor4d(flat, [n, 28, 28, 1]), y: tf.oneHot(tf.tensor1d(ys, 'int32'), 10).toFloat(), n };
+}
+const train = await materialise('train');
+const val = await materialise('validation');
+
+async function bare(): Promise<number> {
+  const realRandom = Math.random;
+  Math.random = seededRandom(graph.training.seed);
+  const { model } = compileGraph(graph, tf, { training: graph.training });
+  Math.random = realRandom;
+  const t0 = performance.now();
+  await model.fit(train.x, train.y, { epochs, batchSize: graph.training.batchSize, shuffle: true, validationData: [val.x, val.y], verbose: 0 });
+  const ms = performance.now() - t0;
+  model.optimizer.dispose();
+  model.dispose();
+  return (train.n * epochs) / (ms / 1000);
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'tl-bench-train-'));
+const graphFile = path.join(work, 'mnist-mlp.tlgraph');
+writeFileSync(graphFile, serializeGraph(graph));
+
+function engine(i: number): { samplesPerSecond: number; endToEndMs: number; events: number } {
+  const out = path.join(work, `run${i}`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/tensorloom.js'), 'train', graphFile, '--backend', backend, '--out', out, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const endToEndMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`tensorloom train failed (${r.status}): ${r.stderr || r.stdout.split('\n').at(-2)}`);
+  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as RunSummary;
+  return { samplesPerSecond: (summary.trainSamples! * summary.epochsCompleted) / (summary.trainingMs / 1000), endToEndMs, events: r.stdout.trim().split('\n').length };
+}
+
+console.log(`engine overhead: ${template.name} on mnist (${train.n} training / ${val.n} validation samples), ${epochs} epochs, batch ${graph.training.batchSize}, backend ${backend} (${device})`);
+const bareRuns: number[] = [];
+const engineRuns: ReturnType<typeof engine>[] = [];
+// Alternate the two so load from other work on the machine hits both alike; report the best of each.
+for (let i = 0; i < repeats; i++) {
+  bareRuns.push(await bare());
+  engineRuns.push(engine(i));
+  console.log(`  repeat ${i + 1}: bare ${bareRuns.at(-1)!.toFixed(0)} samples/s, engine ${engineRuns.at(-1)!.samplesPerSecond.toFixed(0)} samples/s (${engineRuns.at(-1)!.events} events, ${(engineRuns.at(-1)!.endToEndMs / 1000).toFixed(1)} s end to end)`);
+}
+const bestBare = Math.max(...bareRuns);
+const bestEngine = Math.max(...engineRuns.map((r) => r.samplesPerSecond));
+const ratio = bestEngine / bestBare;
+console.log(`bare tfjs model.fit:       ${bestBare.toFixed(0)} samples/s`);
+console.log(`tensorloom train (events): ${bestEngine.toFixed(0)} samples/s`);
+console.log(`ratio engine/bare: ${ratio.toFixed(3)} (target >= ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`);
+tf.dispose([train.x, train.y, val.x, val.y]);
+rmSync(work, { recursive: true, force: true });
