@@ -36,7 +36,10 @@ export function summarizeGraph(graph: Graph): { text: string; valid: boolean } {
     const node = byId.get(id)!;
     const info = result.nodes[id]!;
     const def = getLayer(node.type);
-    const from = (sources.get(id) ?? []).sort((a, b) => a.handle.localeCompare(b.handle, 'en', { numeric: true })).map((s) => s.name);
+    // In port order (query before value before key), or by number for variadic inputs (in0, in1, ...).
+    const ports = def?.inputs.kind === 'fixed' ? def.inputs.ports.map((p) => p.name) : [];
+    const rank = (h: string): number => (ports.includes(h) ? ports.indexOf(h) : Number(h.replace(/^\D*/, '')) || 0);
+    const from = (sources.get(id) ?? []).sort((a, b) => rank(a.handle) - rank(b.handle)).map((s) => s.name);
     if (def?.id === 'Output') {
       const metrics = (info.params.metrics as string[] | undefined) ?? [];
       outputs.push(`${node.name} <- ${from.join(', ') || '?'} (loss ${String(info.params.loss)}${metrics.length ? `; metrics ${metrics.join(', ')}` : ''})`);
