@@ -1,0 +1,285 @@
+import type { DatasetDescription, DatasetSample, DatasetSummary, HostClient, RunInfo } from '../../graph/api/host.js';
+import type { TrainingEvent } from '../../graph/api/training.js';
+import type { DatasetRef, TrainingSettings } from '../../graph/document.js';
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { editorStore } from '../store/editor-store.js';
+import { applyChanges, type Change } from '../store/changes.js';
+import { checkFit, type FitIssue } from './compat-check.js';
+import { isActive } from './run-state.js';
+import { trainingStore, type RunResults } from './training-store.js';
+
+// Host calls of the training view: start/stop/pause/resume, run lists and histories, datasets, export.
+// The store stays free of I/O; components call these.
+
+let host: HostClient | null = null;
+let offEvents: (() => void) | null = null;
+/** Events of runs whose id is not known yet (runs.start has not answered): replayed when it does. */
+const early = new Map<string, TrainingEvent[]>();
+const subscribed = new Set<string>();
+
+const ts = () => trainingStore.getState();
+const ed = () => editorStore.getState();
+
+/** Dataset picker state (session only). */
+export interface DataState {
+  datasets: DatasetSummary[] | null;
+  /** Key of the dataset the rest describes (JSON of the ref). */
+  key: string | null;
+  description: DatasetDescription | null;
+  preview: DatasetSample[] | null;
+  error: string | null;
+  loading: boolean;
+  /** Use only this many training samples (quick trials); not saved in the graph. */
+  limit: number | null;
+}
+
+/** The dataset picker's store. */
+export const dataStore = createStore<DataState>()(() => ({ datasets: null, key: null, description: null, preview: null, error: null, loading: false, limit: null }));
+
+/** Reads the data store. */
+export function useData<T>(selector: (s: DataState) => T): T {
+  return useStore(dataStore, selector);
+}
+
+/** Connects the training view to a host: run events, backends, datasets. Idempotent. */
+export function connectTraining(client: HostClient | null): void {
+  if (!client || client === host) return;
+  offEvents?.();
+  host = client;
+  offEvents = client.subscribe('onRunEvent', ({ runId, event }) => {
+    if (ts().runs[runId]) ts().dispatch(runId, event);
+    else {
+      const list = early.get(runId) ?? [];
+      list.push(event);
+      early.set(runId, list);
+    }
+  });
+  client.call('appInfo', {}).then((info) => ts().set({ backends: info.backends }), () => undefined);
+  client.call('datasets.list', {}).then(
+    (r) => dataStore.setState({ datasets: r.datasets }),
+    (e: Error) => dataStore.setState({ error: `Could not list the built-in datasets: ${e.message}` }),
+  );
+}
+
+function notice(text: string, kind: 'info' | 'error' = 'info'): void {
+  ts().set({ notice: { text, kind } });
+}
+
+/** Writes the graph's training settings (saved with the graph file). */
+export function editTraining(patch: Partial<TrainingSettings>, label = 'Change training settings'): void {
+  const s = ed();
+  const from = s.graph.training;
+  const to = { ...from, ...patch };
+  if (JSON.stringify(from) === JSON.stringify(to)) return;
+  const change = { kind: 'setTraining', from, to } as unknown as Change;
+  if (supportsTrainingChange()) s.apply([change], label);
+  // Until the editor's change list has a training edit, write the document directly (not undoable).
+  else editorStore.setState({ graph: { ...s.graph, training: to } });
+}
+
+function supportsTrainingChange(): boolean {
+  try {
+    const g = ed().graph;
+    const probe = applyChanges(g, [{ kind: 'setTraining', from: g.training, to: g.training } as unknown as Change]);
+    return !!probe && probe.training === g.training && Array.isArray(probe.nodes);
+  } catch {
+    return false;
+  }
+}
+
+/** Applies a compatibility fix (editor changes, one undo step). */
+export function applyFix(issue: FitIssue): void {
+  if (issue.fix) ed().apply(issue.fix.changes, issue.fix.label);
+}
+
+const refKey = (ref: DatasetRef | null): string | null => (ref ? JSON.stringify(ref) : null);
+
+/** Loads the description and preview of the graph's dataset when it changed. */
+export async function refreshDataset(force = false): Promise<void> {
+  const ref = ed().graph.training.dataset;
+  const key = refKey(ref);
+  if (!force && key === dataStore.getState().key) return;
+  dataStore.setState({ key, description: null, preview: null, error: null, loading: ref !== null });
+  if (!ref || !host) return;
+  const graphPath = ed().filePath;
+  try {
+    const [description, preview] = await Promise.all([
+      host.call('datasets.describe', { dataset: ref, graphPath }),
+      host.call('datasets.preview', { dataset: ref, graphPath, count: 16 }).catch(() => ({ samples: [] as DatasetSample[] })),
+    ]);
+    if (dataStore.getState().key !== key) return;
+    dataStore.setState({ description, preview: preview.samples, loading: false });
+  } catch (e) {
+    if (dataStore.getState().key !== key) return;
+    dataStore.setState({ error: (e as Error).message, loading: false });
+  }
+}
+
+/** Chooses a dataset (writes the graph's training.dataset). */
+export function chooseDataset(ref: DatasetRef | null): void {
+  editTraining({ dataset: ref }, ref ? `Train on ${ref.kind === 'builtin' ? ref.name : ref.path}` : 'Clear the dataset');
+  void refreshDataset();
+}
+
+/** Compatibility problems of the current graph with the described dataset. */
+export function currentFit(): FitIssue[] {
+  const d = dataStore.getState().description;
+  if (!d) return [];
+  const s = ed();
+  return checkFit(s.graph, s.inference, d);
+}
+
+/** Why Train cannot start now, or null. */
+export function trainBlocker(): string | null {
+  const s = ed();
+  if (!s.graph.training.dataset) return 'Choose a dataset to train on first.';
+  const graphErrors = s.inference.diagnostics.filter((d) => d.severity === 'error');
+  if (graphErrors.length) {
+    const d = graphErrors[0]!;
+    const node = d.nodeId ? s.graph.nodes.find((n) => n.id === d.nodeId) : null;
+    return `The graph has ${graphErrors.length} error${graphErrors.length > 1 ? 's' : ''}; fix ${graphErrors.length > 1 ? 'them' : 'it'} first: ${node ? `${node.name}: ` : ''}${d.message}`;
+  }
+  const fit = currentFit().filter((i) => i.severity === 'error');
+  if (fit.length) return fit.map((i) => i.message).join('\n');
+  return null;
+}
+
+/** Starts a run of the current graph with its settings. Shows why when it cannot. */
+export async function startTraining(): Promise<string | null> {
+  if (!host) return null;
+  const current = ts().currentRunId ? ts().runs[ts().currentRunId!] : null;
+  if (current && isActive(current.state) && current.source === 'live') return null;
+  const blocker = trainBlocker();
+  if (blocker) {
+    notice(blocker, 'error');
+    return null;
+  }
+  const s = ed();
+  const settings = s.graph.training;
+  const limit = dataStore.getState().limit;
+  ts().set({ starting: true, notice: null });
+  try {
+    const { runId } = await host.call('runs.start', { graph: s.graph, graphPath: s.filePath, ...(limit ? { limit } : {}) });
+    const ds = settings.dataset;
+    ts().addRun(runId, { settings, datasetName: ds ? (ds.kind === 'builtin' ? ds.name : ds.path) : null, startedAt: Date.now() });
+    subscribed.add(runId);
+    const pending = early.get(runId);
+    early.delete(runId);
+    if (pending) ts().replay(runId, pending);
+    ts().set({ tab: 'curves' });
+    return runId;
+  } catch (e) {
+    notice(`Could not start training: ${(e as Error).message}`, 'error');
+    return null;
+  } finally {
+    ts().set({ starting: false });
+  }
+}
+
+async function control(method: 'runs.stop' | 'runs.pause' | 'runs.resume', runId: string): Promise<void> {
+  if (!host) return;
+  try {
+    await host.call(method, { runId });
+    if (method === 'runs.pause') ts().dispatch(runId, { type: 'paused' });
+    if (method === 'runs.resume') ts().dispatch(runId, { type: 'resumed' });
+  } catch (e) {
+    notice(`Could not ${method.slice(5)} the run: ${(e as Error).message}`, 'error');
+  }
+}
+
+export const stopRun = (runId: string) => control('runs.stop', runId);
+export const pauseRun = (runId: string) => control('runs.pause', runId);
+export const resumeRun = (runId: string) => control('runs.resume', runId);
+
+/** Lists the runs of the open graph (its file path); subscribes to ones still running elsewhere. */
+export async function refreshRuns(): Promise<void> {
+  if (!host) return;
+  const graphPath = ed().filePath;
+  let runs: RunInfo[];
+  try {
+    runs = (await host.call('runs.list', { graphPath })).runs;
+  } catch (e) {
+    notice(`Could not list the runs: ${(e as Error).message}`, 'error');
+    return;
+  }
+  ts().setListed(runs, graphPath);
+  for (const r of runs) {
+    if (r.status === 'running' || r.status === 'paused') void follow(r.runId);
+  }
+}
+
+/** Subscribes to a live run started elsewhere (another tab) and draws it from its replay. */
+async function follow(runId: string): Promise<void> {
+  if (!host || subscribed.has(runId)) return;
+  subscribed.add(runId);
+  try {
+    const { replay } = await host.call('runs.subscribe', { runId });
+    ts().addRun(runId, { current: false });
+    ts().replay(runId, replay);
+  } catch {
+    subscribed.delete(runId);
+  }
+}
+
+/** Loads the saved history of runs that only have their list entry. */
+export async function loadHistories(runIds: readonly string[]): Promise<void> {
+  if (!host) return;
+  for (const id of runIds) {
+    const e = ts().runs[id];
+    if (!e || e.source !== 'listed') continue;
+    try {
+      const r = await host.call('runs.load', { runId: id });
+      ts().setHistory(id, r.history, r.summary);
+    } catch (err) {
+      notice(`Could not load run ${id}: ${(err as Error).message}`, 'error');
+    }
+  }
+}
+
+/** Loads a finished run's evaluation results when the host offers them. */
+export async function loadResults(runId: string): Promise<void> {
+  if (!host) return;
+  const existing = ts().results[runId];
+  if (existing && existing !== 'loading' && !('error' in existing)) return;
+  ts().setResults(runId, 'loading');
+  try {
+    // `runs.results` is the host method for evaluation results (confusion matrix, validation samples).
+    const call = host.call as unknown as (m: string, p: unknown) => Promise<RunResults>;
+    const r = await call('runs.results', { runId });
+    ts().setResults(runId, r);
+  } catch (e) {
+    ts().setResults(runId, { error: (e as Error).message });
+  }
+}
+
+/** Exports a run's model (tfjs artifacts) to a folder: the native dialog, or `dir` in the browser host. */
+export async function exportModel(runId: string, dir?: string): Promise<void> {
+  if (!host) return;
+  try {
+    const r = await host.call('export.model', { runId, ...(dir ? { dir } : {}) });
+    if (r) notice(`Exported ${r.files.length} files to ${r.dir}`);
+  } catch (e) {
+    notice(`Could not export the model: ${(e as Error).message}`, 'error');
+  }
+}
+
+/** Generates (and with a host dialog, saves) the graph's code. */
+export async function exportCode(language: 'typescript' | 'python', path?: string): Promise<{ code: string; fileName: string } | null> {
+  if (!host) return null;
+  try {
+    const r = await host.call('export.code', { graph: ed().graph, language, save: path !== undefined, ...(path ? { path } : {}) });
+    if (r.path) notice(`Saved ${r.fileName} to ${r.path}`);
+    return r;
+  } catch (e) {
+    notice(`Could not export the code: ${(e as Error).message}`, 'error');
+    return null;
+  }
+}
+
+/** The workspace root of the browser host (export folders must lie inside it), or null in the desktop app. */
+export async function workspaceRoot(): Promise<string | null> {
+  if (!host) return null;
+  const info = await host.call('appInfo', {}).catch(() => null);
+  return info && !info.nativeDialogs ? info.workspaceRoot : null;
+}

@@ -1,0 +1,48 @@
+import { getHost } from '../app/commands.js';
+import { registerDockPanel } from '../app/dock-panels.js';
+import { useUi } from '../store/ui-store.js';
+import { startTraining, stopRun } from './controller.js';
+import { isActive } from './run-state.js';
+import { trainingStore, useTraining } from './training-store.js';
+import { TrainingPanel } from './training-panel.js';
+
+// Mounts the training view in the app: a bottom-dock tab, and Ctrl+Enter / Ctrl+. to train / stop.
+
+function TrainingBadge() {
+  const phase = useTraining((s) => (s.currentRunId ? s.runs[s.currentRunId]?.state.phase : undefined));
+  if (!phase || !(phase === 'running' || phase === 'starting' || phase === 'paused' || phase === 'failed')) return null;
+  return <span className={`badge ${phase === 'failed' ? 'error' : 'info'}`}>{phase === 'failed' ? '!' : '●'}</span>;
+}
+
+registerDockPanel({ id: 'training', title: 'Training', render: () => <TrainingPanel host={getHost()} />, Badge: TrainingBadge });
+
+/** Shows the training tab (Run menu, shortcut). */
+export function showTraining(): void {
+  useUi.getState().set({ dockTab: 'training', dockOpen: true });
+}
+
+/** Train (the Run menu's command). */
+export function trainCommand(): void {
+  showTraining();
+  void startTraining();
+}
+
+/** Stop the current run (the Run menu's command). */
+export function stopCommand(): void {
+  const s = trainingStore.getState();
+  const e = s.currentRunId ? s.runs[s.currentRunId] : null;
+  if (e && isActive(e.state)) void stopRun(e.runId);
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      trainCommand();
+    } else if (e.key === '.') {
+      e.preventDefault();
+      stopCommand();
+    }
+  });
+}

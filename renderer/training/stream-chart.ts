@@ -1,0 +1,326 @@
+import uPlot from 'uplot';
+import { EmaSmoother, GrowableArray, type Series } from './series.js';
+
+// A streaming line chart on uPlot. Data arrives as append-only Series (series.ts); the chart keeps its own aligned
+// table incrementally, so an update costs O(new points) plus one uPlot redraw (which decimates to pixels), and
+// redraws are batched to at most one per animation frame however many events arrive.
+
+/** One line of a chart. */
+export interface ChartLine {
+  /** Stable key across updates (run id + metric + role). */
+  key: string;
+  label: string;
+  color: string;
+  series: Series;
+  /** `raw`: faint unsmoothed values; `smoothed`: EMA of `series`; `sparse`: few points (validation per epoch); `plain`. */
+  role: 'raw' | 'smoothed' | 'sparse' | 'plain';
+  dash?: boolean;
+}
+
+/** Display options that can change at run time. */
+export interface ChartOptions {
+  log: boolean;
+  /** EMA weight for `smoothed` lines, 0..0.999. */
+  smoothing: number;
+  xLabel: string;
+}
+
+/** What the hover read-out shows: the x under the pointer and each line's nearest value. */
+export interface HoverReadout {
+  x: number;
+  values: { key: string; label: string; color: string; value: number | null; x: number | null }[];
+}
+
+interface SmoothCache {
+  buf: Series['buf'] | null;
+  consumed: number;
+  weight: number;
+  ema: EmaSmoother;
+  out: GrowableArray;
+}
+
+interface SparseCache {
+  consumed: number;
+  col: (number | null)[];
+}
+
+/** Index of the first element >= v in a sorted array prefix. */
+export function lowerBound(a: ArrayLike<number>, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the point whose x is nearest to v, or -1 when empty. */
+export function nearestIndex(xs: ArrayLike<number>, n: number, v: number): number {
+  if (n === 0) return -1;
+  const i = lowerBound(xs, n, v);
+  if (i >= n) return n - 1;
+  if (i === 0) return 0;
+  return v - xs[i - 1]! <= xs[i]! - v ? i - 1 : i;
+}
+
+/** Sorted union of several sorted x arrays (values shared between them appear once). */
+export function unionX(arrays: readonly ArrayLike<number>[]): Float64Array {
+  let total = 0;
+  for (const a of arrays) total += a.length;
+  const all = new Float64Array(total);
+  let o = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) all[o++] = a[i]!;
+  all.sort();
+  let w = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[w - 1]) all[w++] = all[i]!;
+  return all.subarray(0, w);
+}
+
+const RAW_ALPHA = '40';
+
+/** A uPlot chart fed by append-only series. */
+export class StreamChart {
+  readonly plot: uPlot;
+  private lines: ChartLine[] = [];
+  private opts: ChartOptions;
+  private frame = 0;
+  private structureKey = '';
+  private smoothCache = new Map<string, SmoothCache>();
+  private sparseCache = new Map<string, SparseCache>();
+  private zoomed = false;
+  private hoverListeners = new Set<(h: HoverReadout | null) => void>();
+  /** Time spent in the last render (build data + setData + draw), ms; the benchmark reads it. */
+  lastRenderMs = 0;
+  private renderStart = 0;
+  /** Called after each draw (benchmarks and tests). */
+  onDrawn: ((ms: number) => void) | null = null;
+
+  constructor(
+    private readonly el: HTMLElement,
+    opts: ChartOptions,
+    size: { width: number; height: number },
+  ) {
+    this.opts = opts;
+    this.plot = new uPlot(this.plotOptions(size), [[]], el);
+  }
+
+  private plotOptions(size: { width: number; height: number }, series: uPlot.Series[] = [{}]): uPlot.Options {
+    return {
+      width: size.width,
+      height: size.height,
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false, setScale: true }, points: { size: 6 } },
+      scales: {
+        x: { time: false },
+        y: this.opts.log
+          ? { distr: 3, range: (_u, min, max) => logRange(min, max) }
+          : { range: (_u, min, max) => linRange(min, max) },
+      },
+      axes: [
+        { label: this.opts.xLabel, labelSize: 18, size: 36, stroke: 'var(--tl-chart-axis, #888)', grid: { stroke: 'rgba(128,128,128,0.15)', width: 1 }, ticks: { stroke: 'rgba(128,128,128,0.3)' } },
+        { size: 52, stroke: 'var(--tl-chart-axis, #888)', grid: { stroke: 'rgba(128,128,128,0.15)', width: 1 }, ticks: { stroke: 'rgba(128,128,128,0.3)' }, values: (_u, vals) => vals.map(formatTick) },
+      ],
+      series,
+      hooks: {
+        setSelect: [() => (this.zoomed = true)],
+        setCursor: [(u) => this.emitHover(u)],
+        draw: [
+          () => {
+            if (this.renderStart) {
+              this.lastRenderMs = performance.now() - this.renderStart;
+              this.renderStart = 0;
+              this.onDrawn?.(this.lastRenderMs);
+            }
+          },
+        ],
+        ready: [
+          (u) => {
+            u.over.addEventListener('dblclick', () => {
+              this.zoomed = false;
+              this.schedule();
+            });
+          },
+        ],
+      },
+    };
+  }
+
+  /** Replaces the lines (cheap: call on every store change); the redraw waits for the next animation frame. */
+  setLines(lines: ChartLine[]): void {
+    this.lines = lines;
+    this.schedule();
+  }
+
+  setOptions(opts: Partial<ChartOptions>): void {
+    const prev = this.opts;
+    this.opts = { ...prev, ...opts };
+    if (opts.log !== undefined && opts.log !== prev.log) this.structureKey = ''; // rebuild with the new scale
+    if (opts.smoothing !== undefined && opts.smoothing !== prev.smoothing) this.smoothCache.clear();
+    this.schedule();
+  }
+
+  setSize(size: { width: number; height: number }): void {
+    if (size.width === this.plot.width && size.height === this.plot.height) return;
+    this.plot.setSize(size);
+  }
+
+  onHover(listener: (h: HoverReadout | null) => void): () => void {
+    this.hoverListeners.add(listener);
+    return () => this.hoverListeners.delete(listener);
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  /** Draws now (normally called from the animation frame). */
+  render(): void {
+    this.renderStart = performance.now();
+    const data = this.buildData();
+    const key = `${this.opts.log}|${this.lines.map((l) => `${l.key}:${l.color}:${l.role}:${l.dash ? 1 : 0}`).join(',')}`;
+    if (key !== this.structureKey) {
+      this.structureKey = key;
+      this.zoomed = false;
+      this.rebuild(data);
+    } else {
+      this.plot.setData(data, !this.zoomed);
+    }
+  }
+
+  private rebuild(data: uPlot.AlignedData): void {
+    // Series sets and scale distributions change rarely (a run selected, log toggled): recreate the plot then.
+    const size = { width: this.plot.width, height: this.plot.height };
+    this.plot.destroy();
+    const series: uPlot.Series[] = [{ label: this.opts.xLabel }];
+    for (const l of this.lines) {
+      series.push({
+        label: l.label,
+        stroke: l.role === 'raw' ? l.color + RAW_ALPHA : l.color,
+        width: l.role === 'raw' ? 1 : l.role === 'smoothed' ? 2 : 1.5,
+        dash: l.dash ? [6, 4] : undefined,
+        spanGaps: true,
+        points: l.role === 'sparse' ? { show: true, size: 6, fill: l.color, stroke: l.color } : l.role === 'raw' ? { show: false } : { size: 5, fill: l.color, stroke: l.color },
+      });
+    }
+    (this as { plot: uPlot }).plot = new uPlot(this.plotOptions(size, series), data, this.el);
+  }
+
+  /** Builds uPlot's aligned data: zero-copy views on the fast path (one dense x), a union of x otherwise. */
+  private buildData(): uPlot.AlignedData {
+    const lines = this.lines;
+    if (lines.length === 0) return [[]];
+    const dense = lines.filter((l) => l.role !== 'sparse');
+    const buf0 = dense[0]?.series.buf;
+    const fast = dense.length > 0 && dense.every((l) => l.series.buf === buf0 && l.series.length === dense[0]!.series.length);
+    if (fast) {
+      const xsrc = dense[0]!.series;
+      const n = xsrc.length;
+      const xs = xsrc.buf.xs.subarray(0, n);
+      const cols: uPlot.AlignedData[number][] = [xs];
+      for (const l of lines) {
+        if (l.role === 'smoothed') cols.push(this.smoothed(l));
+        else if (l.role === 'sparse') cols.push(this.sparse(l, xs, n));
+        else cols.push(l.series.buf.ys.subarray(0, l.series.length));
+      }
+      return cols as uPlot.AlignedData;
+    }
+    // General case (overlaid runs, per-epoch view): union of x, each line mapped onto it.
+    this.sparseCache.clear();
+    const xs = unionX(lines.map((l) => l.series.buf.xs.subarray(0, l.series.length)));
+    const cols: uPlot.AlignedData[number][] = [xs];
+    for (const l of lines) {
+      const col = new Array<number | null>(xs.length).fill(null);
+      const ys = l.role === 'smoothed' ? this.smoothed(l) : l.series.buf.ys.subarray(0, l.series.length);
+      let j = 0;
+      for (let i = 0; i < l.series.length; i++) {
+        const x = l.series.buf.xs[i]!;
+        while (xs[j]! < x) j++;
+        col[j] = ys[i]!;
+      }
+      cols.push(col);
+    }
+    return cols as uPlot.AlignedData;
+  }
+
+  private smoothed(l: ChartLine): Float64Array {
+    const w = this.opts.smoothing;
+    let c = this.smoothCache.get(l.key);
+    if (!c || c.weight !== w || l.series.length < c.consumed) {
+      c = { buf: l.series.buf, consumed: 0, weight: w, ema: new EmaSmoother(w), out: new GrowableArray(Math.max(1024, l.series.length)) };
+      this.smoothCache.set(l.key, c);
+    }
+    const ys = l.series.buf.ys;
+    for (let i = c.consumed; i < l.series.length; i++) c.out.push(c.ema.next(ys[i]!));
+    c.consumed = l.series.length;
+    return c.out.view();
+  }
+
+  private sparse(l: ChartLine, xs: Float64Array, n: number): (number | null)[] {
+    let c = this.sparseCache.get(l.key);
+    if (!c || l.series.length < c.consumed) {
+      c = { consumed: 0, col: [] };
+      this.sparseCache.set(l.key, c);
+    }
+    const col = c.col;
+    if (col.length > n) col.length = n;
+    while (col.length < n) col.push(null);
+    for (let i = c.consumed; i < l.series.length; i++) {
+      const idx = Math.min(n - 1, lowerBound(xs, n, l.series.buf.xs[i]!));
+      if (idx >= 0) col[idx] = l.series.buf.ys[i]!;
+    }
+    c.consumed = l.series.length;
+    return col;
+  }
+
+  private emitHover(u: uPlot): void {
+    if (this.hoverListeners.size === 0) return;
+    const left = u.cursor.left;
+    if (left === undefined || left < 0) {
+      for (const h of this.hoverListeners) h(null);
+      return;
+    }
+    const x = u.posToVal(left, 'x');
+    const values = this.lines.map((l) => {
+      const i = nearestIndex(l.series.buf.xs, l.series.length, x);
+      if (i < 0) return { key: l.key, label: l.label, color: l.color, value: null, x: null };
+      const y = l.role === 'smoothed' ? (this.smoothCache.get(l.key)?.out.data[i] ?? l.series.buf.ys[i]!) : l.series.buf.ys[i]!;
+      return { key: l.key, label: l.label, color: l.color, value: y, x: l.series.buf.xs[i]! };
+    });
+    for (const h of this.hoverListeners) h({ x, values });
+  }
+
+  destroy(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.plot.destroy();
+  }
+}
+
+function linRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null) return [0, 1];
+  if (min === max) return [min - Math.abs(min || 1) * 0.1, max + Math.abs(max || 1) * 0.1];
+  const pad = (max - min) * 0.05;
+  return [min - pad, max + pad];
+}
+
+function logRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (max === null || max <= 0) return [0.001, 1];
+  const lo = min === null || min <= 0 ? max / 1e4 : min;
+  return [lo / 1.2, max * 1.2];
+}
+
+/** Short tick labels: 0.0012, 1.2k, 35k. */
+export function formatTick(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+  if (a === 0) return '0';
+  if (a < 1e-3) return v.toExponential(0);
+  return `${+v.toPrecision(3)}`;
+}

@@ -1,0 +1,164 @@
+import { useEffect } from 'react';
+import { useEditor } from '../store/editor-store.js';
+import { promptText } from '../store/ui-store.js';
+import { chartNames } from './chart-lines.js';
+import { connectTraining, exportCode, exportModel, refreshDataset, refreshRuns, workspaceRoot } from './controller.js';
+import { DatasetPanel } from './dataset-panel.js';
+import { LiveChart } from './live-chart.js';
+import { BackendBadge, DatasetSelect, LatestValues, ProgressBar, RunButtons } from './run-controls.js';
+import { RunsList } from './runs-list.js';
+import { ResultsPanel } from './results-panel.js';
+import { SettingsForm } from './settings-form.js';
+import { trainingStore, useTraining, type TrainingViewState } from './training-store.js';
+import type { HostClient } from '../../graph/api/host.js';
+import './training.css';
+
+const TABS: [TrainingViewState['tab'], string][] = [
+  ['curves', 'Curves'],
+  ['data', 'Data'],
+  ['settings', 'Settings'],
+  ['results', 'Results'],
+];
+
+function download(name: string, text: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function onExportModel(runId: string): Promise<void> {
+  const root = await workspaceRoot();
+  if (root === null) return exportModel(runId);
+  // Browser host: no native dialog; the folder must lie inside the served workspace.
+  const dir = await promptText('Export the trained model (tfjs artifacts) to this folder', `${root.replace(/[\\/]$/, '')}/exports/${runId}`);
+  if (dir) await exportModel(runId, dir);
+}
+
+async function onExportCode(language: 'typescript' | 'python'): Promise<void> {
+  const r = await exportCode(language);
+  if (r) download(r.fileName, r.code);
+}
+
+function ExportButtons() {
+  const runId = useTraining((s) => s.currentRunId);
+  const canExport = useTraining((s) => {
+    const e = s.currentRunId ? s.runs[s.currentRunId] : null;
+    return !!e && (e.state.finished?.artifactDir ?? e.info?.artifactDir ?? null) !== null;
+  });
+  return (
+    <div className="tl-buttons">
+      <button data-testid="export-button" disabled={!canExport || !runId} onClick={() => runId && void onExportModel(runId)} title="Save the trained model as tfjs artifacts (model.json + weights)">
+        ⤓ Model
+      </button>
+      <button data-testid="export-code-ts" onClick={() => void onExportCode('typescript')} title="The graph as TensorFlow.js code">
+        TS
+      </button>
+      <button data-testid="export-code-py" onClick={() => void onExportCode('python')} title="The graph as Keras code">
+        Py
+      </button>
+    </div>
+  );
+}
+
+function CurvesTab() {
+  const names = useTraining((s) => chartNames(s).join(','));
+  const xMode = useTraining((s) => s.xMode);
+  const smoothing = useTraining((s) => s.smoothing);
+  const set = trainingStore.getState().set;
+  return (
+    <div className="tl-curves">
+      <div className="tl-charts-col">
+        <div className="tl-chart-controls">
+          <div className="tl-seg">
+            <button className={xMode === 'step' ? 'on' : ''} data-testid="x-step" onClick={() => set({ xMode: 'step' })}>
+              Per batch
+            </button>
+            <button className={xMode === 'epoch' ? 'on' : ''} data-testid="x-epoch" onClick={() => set({ xMode: 'epoch' })}>
+              Per epoch
+            </button>
+          </div>
+          <label className="tl-field inline" title="Exponential moving average, as in TensorBoard (0 = raw)">
+            <span>Smoothing</span>
+            <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" onChange={(e) => set({ smoothing: Number(e.target.value) })} />
+            <span className="num">{smoothing.toFixed(2)}</span>
+          </label>
+          <span className="muted small">Drag to zoom · double-click to reset · Ctrl-click runs to compare</span>
+        </div>
+        <div className="tl-charts">
+          {names.split(',').map((n) => (
+            <LiveChart key={n} name={n} />
+          ))}
+        </div>
+      </div>
+      <RunsList />
+    </div>
+  );
+}
+
+function RunError() {
+  const entry = useTraining((s) => (s.currentRunId ? s.runs[s.currentRunId] : null));
+  if (!entry?.state.error) return null;
+  return (
+    <div className="tl-run-error" data-testid="run-error">
+      <b>Run failed:</b> {entry.state.error}
+      <span className="muted"> The graph and earlier runs are unchanged.</span>
+    </div>
+  );
+}
+
+function Notice() {
+  const notice = useTraining((s) => s.notice);
+  if (!notice) return null;
+  return (
+    <div className={`tl-notice ${notice.kind}`} data-testid={notice.kind === 'error' ? 'training-notice-error' : 'training-notice'}>
+      <span>{notice.text}</span>
+      <button className="tl-close" onClick={() => trainingStore.getState().set({ notice: null })} aria-label="Dismiss">
+        ×
+      </button>
+    </div>
+  );
+}
+
+/** The training panel: dataset, controls, live curves, runs, results. `host` is the app's host client. */
+export function TrainingPanel({ host }: { host: HostClient | null }) {
+  const tab = useTraining((s) => s.tab);
+  const current = useTraining((s) => (s.currentRunId ? s.runs[s.currentRunId]! : null));
+  const filePath = useEditor((s) => s.filePath);
+  const graphName = useEditor((s) => s.graph.name);
+  useEffect(() => connectTraining(host), [host]);
+  useEffect(() => {
+    void refreshRuns();
+    void refreshDataset(true);
+  }, [filePath, graphName, host]);
+  const set = trainingStore.getState().set;
+  return (
+    <div className="tl-panel" data-testid="training-panel">
+      <div className="tl-toolbar">
+        <DatasetSelect />
+        <RunButtons />
+        <ProgressBar state={current?.state ?? null} />
+        <BackendBadge state={current?.state ?? null} />
+        <ExportButtons />
+      </div>
+      <RunError />
+      <Notice />
+      <div className="tl-subtabs">
+        {TABS.map(([id, title]) => (
+          <button key={id} className={tab === id ? 'on' : ''} data-testid={`training-tab-${id}`} onClick={() => set({ tab: id })}>
+            {title}
+          </button>
+        ))}
+        <span className="spacer" />
+        <LatestValues state={current?.state ?? null} />
+      </div>
+      <div className="tl-body">
+        {tab === 'curves' && <CurvesTab />}
+        {tab === 'data' && <DatasetPanel />}
+        {tab === 'settings' && <SettingsForm />}
+        {tab === 'results' && <ResultsPanel />}
+      </div>
+    </div>
+  );
+}
