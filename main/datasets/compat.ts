@@ -76,6 +76,16 @@ export function checkCompatibility(graph: Graph, datasetInfo: DatasetInfo): Comp
     if (info.inputDtype === 'float32' && dtype === 'int32') warn(node.id, `Input '${node.name}' has dtype int32 but ${ds} yields real values, which will be truncated; set the dtype to float32`);
   }
 
+  // Token ids at or above an embedding's vocabulary size index past its table (tfjs gathers garbage or fails).
+  if (info.vocabSize !== null && info.inputDtype === 'int32') {
+    for (const node of graph.nodes) {
+      const key = node.type === 'Embedding' ? 'inputDim' : node.type === 'PositionalEmbedding' ? 'vocabSize' : null;
+      if (!key || inference.nodes[node.id]?.inModel === false) continue;
+      const size = Number(inference.nodes[node.id]?.params[key] ?? node.params[key]);
+      if (size < info.vocabSize) error(node.id, `${node.type} '${node.name}' has ${key} ${size} but ${ds} has a vocabulary of ${info.vocabSize} token ids; set ${key} to ${info.vocabSize}`);
+    }
+  }
+
   for (const node of outputs) {
     const ni = inference.nodes[node.id];
     const out = ni?.outputShape;

@@ -61,3 +61,17 @@ describe('checkCompatibility', () => {
     expect(errors(g, MNIST)).toEqual([]);
   });
 });
+
+describe('checkCompatibility with token inputs', () => {
+  it('an Embedding smaller than the vocabulary is named with the size to use', () => {
+    const b = new GraphBuilder('t', '', null);
+    b.chain(null, [
+      ['Input', 'tokens', { shape: [128], dtype: 'int32' }],
+      ['Embedding', 'embed', { inputDim: 1000, outputDim: 8 }],
+      ['GlobalAveragePooling1D', 'pool'],
+      ['Dense', 'p', { units: 1, activation: 'sigmoid' }],
+      ['Output', 'is_spam', { loss: 'binaryCrossentropy', metrics: ['accuracy'] }],
+    ]);
+    expect(errors(b.graph, SPAM)).toEqual(["Embedding 'embed' has inputDim 1000 but dataset 'spam' has a vocabulary of 8000 token ids; set inputDim to 8000"]);
+  });
+});
