@@ -357,3 +357,16 @@ describe('inferGraph with variadic inputs (merge layers)', () => {
     expect(r.nodes.m!.diagnostics[0]!.message).toMatch(/^Add 'm' .*\[null, 4\].*\[null, 5\]/);
   });
 });
+
+describe('the benchmark graph', () => {
+  it('has 1,000 nodes with residual Adds and infers without errors', async () => {
+    const { generateGraph } = await import('../../bench/infer.js');
+    const g = generateGraph();
+    expect(g.nodes).toHaveLength(1000);
+    expect(g.nodes.filter((n) => n.type === 'Add').length).toBeGreaterThan(100);
+    const r = inferGraph(g);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.order).toHaveLength(1000);
+    expect(r.totals.trainable).toBeGreaterThan(0);
+  });
+});
