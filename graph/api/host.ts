@@ -97,6 +97,18 @@ export const RunInfoSchema = z
   })
   .strict();
 
+/** A finished run's evaluation on its validation split, for the training view's Results tab. */
+export const RunResultsSchema = z
+  .object({
+    /** Classification: counts by true class (rows) and predicted class (columns). */
+    confusion: z.object({ classNames: z.array(z.string()), matrix: z.array(z.array(z.number())) }).strict().nullable(),
+    /** A few validation samples with the model's prediction (empty when the run did not record them). */
+    samples: z.array(z.object({ sample: DatasetSampleSchema, predicted: z.string(), actual: z.string(), correct: z.boolean() }).strict()),
+    /** Regression: predicted and actual values of validation samples. */
+    regression: z.object({ predicted: z.array(z.number()), actual: z.array(z.number()) }).strict().nullable(),
+  })
+  .strict();
+
 /** A whole template entry of the gallery. */
 export const TemplateInfoSchema = z.object({ name: z.string(), title: z.string(), description: z.string(), dataset: z.string().nullable() }).strict();
 
@@ -181,6 +193,8 @@ export const HOST_METHODS = {
   /** Starts receiving onRunEvent for a run; `replay` holds the events so far so a late tab can draw the whole chart. */
   'runs.subscribe': req(z.object({ runId: RunIdSchema }).strict(), z.object({ replay: z.array(TrainingEventSchema) }).strict()),
   'runs.unsubscribe': req(z.object({ runId: RunIdSchema }).strict(), Empty),
+  /** A finished run's evaluation results (confusion matrix, samples); from its artifacts. */
+  'runs.results': req(z.object({ runId: RunIdSchema }).strict(), RunResultsSchema),
 
   /** Copies a run's model artifacts (model.json, weights, metrics.csv, summary.json) to a folder the user chooses. */
   'export.model': req(z.object({ runId: RunIdSchema, dir: Path.optional() }).strict(), z.object({ dir: Path, files: z.array(z.string()) }).strict().nullable()),
@@ -233,6 +247,8 @@ export type Recovery = z.infer<typeof RecoverySchema>;
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 /** A backend entry. */
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
+/** A run's evaluation results. */
+export type RunResults = z.infer<typeof RunResultsSchema>;
 /** A dataset sample for the preview. */
 export type DatasetSample = z.infer<typeof DatasetSampleSchema>;
 /** A dataset summary. */

@@ -318,6 +318,14 @@ export class Host {
       this.runs.unsubscribe(runId, this.listenerFor(session));
       return {};
     },
+    'runs.results': async ({ runId }) => {
+      const { run, summary } = await this.runs.load(runId);
+      const dir = summary?.artifactDir ?? run.artifactDir;
+      if (!dir) throw new HostError('notFound', `run '${runId}' saved no results (it may have failed before its first epoch)`);
+      // summary.json is written by the training process (main/training/artifacts.ts).
+      const raw = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8').catch(() => 'null')) as { confusionMatrix?: { classNames: string[]; matrix: number[][] } | null } | null;
+      return { confusion: raw?.confusionMatrix ?? null, samples: [], regression: null };
+    },
 
     'export.model': async ({ runId, dir }) => {
       const { run, summary } = await this.runs.load(runId);

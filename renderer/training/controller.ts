@@ -7,7 +7,7 @@ import { editorStore } from '../store/editor-store.js';
 import { applyChanges, type Change } from '../store/changes.js';
 import { checkFit, type FitIssue } from './compat-check.js';
 import { isActive } from './run-state.js';
-import { trainingStore, type RunResults } from './training-store.js';
+import { trainingStore } from './training-store.js';
 
 // Host calls of the training view: start/stop/pause/resume, run lists and histories, datasets, export.
 // The store stays free of I/O; components call these.
@@ -244,10 +244,7 @@ export async function loadResults(runId: string): Promise<void> {
   if (existing && existing !== 'loading' && !('error' in existing)) return;
   ts().setResults(runId, 'loading');
   try {
-    // `runs.results` is the host method for evaluation results (confusion matrix, validation samples).
-    const call = host.call as unknown as (m: string, p: unknown) => Promise<RunResults>;
-    const r = await call('runs.results', { runId });
-    ts().setResults(runId, r);
+    ts().setResults(runId, await host.call('runs.results', { runId }));
   } catch (e) {
     ts().setResults(runId, { error: (e as Error).message });
   }

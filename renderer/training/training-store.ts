@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { BackendInfo, DatasetSample, RunInfo } from '../../graph/api/host.js';
+import type { BackendInfo, RunInfo, RunResults } from '../../graph/api/host.js';
 import type { TrainingSettings } from '../../graph/document.js';
 import { initialRunState, reduceRun, replayRun, type RunAction, type RunState } from './run-state.js';
 import type { EpochEvent, RunFinishedEvent } from '../../graph/api/training.js';
@@ -27,14 +27,7 @@ export interface RunEntry {
 }
 
 /** Evaluation results of a finished run, shown in the Results tab. */
-export interface RunResults {
-  /** Classification: class names and counts[true][predicted]. */
-  confusion: { classNames: string[]; matrix: number[][] } | null;
-  /** Validation samples with the model's prediction. */
-  samples: { sample: DatasetSample; predicted: string; actual: string; correct: boolean }[];
-  /** Regression: predicted vs actual values. */
-  regression: { predicted: number[]; actual: number[] } | null;
-}
+export type { RunResults };
 
 /** Everything the training view holds. */
 export interface TrainingViewState {
