@@ -209,29 +209,30 @@ export function inferGraph(graph: Graph): GraphInference {
     let blocked = false;
     const inputs: (Shape | undefined)[] = [];
     const dtypes: ('float32' | 'int32' | undefined)[] = [];
-    const addSource = (src: string): void => {
-      const from = nodes[src]!;
-      if (!from.outputShape) blocked = true;
-      inputs.push(from.outputShape ?? undefined);
-      dtypes.push(defs.get(src)?.id === 'Input' ? (from.params.dtype as 'float32' | 'int32') : undefined);
-    };
+    const isFixed = def.inputs.kind === 'fixed';
+    const slotCount = def.inputs.kind === 'fixed' ? def.inputs.ports.length : nodeSlots.length;
+    for (let i = 0; i < slotCount; i++) {
+      const src = nodeSlots[i];
+      if (src !== undefined) {
+        const from = nodes[src]!;
+        if (!from.outputShape) blocked = true;
+        inputs.push(from.outputShape ?? undefined);
+        dtypes.push(defs.get(src)?.id === 'Input' ? (from.params.dtype as 'float32' | 'int32') : undefined);
+      } else if (isFixed) {
+        // An unconnected fixed port keeps its place; variadic slots may be sparse (in0, in2) and gaps are skipped.
+        inputs.push(undefined);
+        dtypes.push(undefined);
+      }
+    }
     if (def.inputs.kind === 'fixed') {
       const ports = def.inputs.ports;
       for (let i = 0; i < ports.length; i++) {
-        const src = nodeSlots[i];
-        if (src !== undefined) addSource(src);
-        else {
-          inputs.push(undefined);
-          dtypes.push(undefined);
-          if (!ports[i]!.optional) {
-            nodeDiag(node, `${nodeLabel(node, def)} has nothing connected to its input '${ports[i]!.name}'; connect a layer's output to it`);
-            blocked = true;
-          }
+        if (nodeSlots[i] === undefined && !ports[i]!.optional) {
+          nodeDiag(node, `${nodeLabel(node, def)} has nothing connected to its input '${ports[i]!.name}'; connect a layer's output to it`);
+          blocked = true;
         }
       }
     } else {
-      // Slots may be sparse (handles in0, in2 with no in1): take the connected ones in handle order.
-      for (let i = 0; i < nodeSlots.length; i++) if (nodeSlots[i] !== undefined) addSource(nodeSlots[i]!);
       const count = inputs.length;
       const { min, max } = def.inputs;
       if (count < min) {
