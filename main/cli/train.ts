@@ -134,6 +134,10 @@ const command: Command = {
         throw e;
       }
     }
+    // An image folder given on the command line follows the Input: one channel means grayscale.
+    const input = graph.nodes.find((n) => n.type === 'Input');
+    const shape = input?.params.shape;
+    if (values.data && dataset?.kind === 'images' && Array.isArray(shape) && shape.length === 3 && shape[2] === 1) dataset = { ...dataset, color: 'grayscale' };
     if (!dataset) throw new CliError(`tensorloom train: graph '${graph.name}' names no dataset; pass --data NAME|PATH (e.g. --data mnist or --data table.csv)`);
     training.dataset = dataset;
 

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse';
 import type { DatasetRef } from '../../graph/document.js';
 import type { SplitOptions } from './memory.js';
 import { isValidationRow, limitedCounts, streamingDataset, type Sample } from './stream.js';
-import { buildWordVocabulary, encodeWords, tokenizeWords, wordIndex } from './text.js';
+import { countWords, encodeWords, vocabularyFromCounts, wordIndex } from './text.js';
 import { DatasetError, type Dataset, type DatasetInfo, type Preprocessing } from './types.js';
 
 /** Most distinct text values a categorical column (or class target) may have before it is probably an id or free text. */
@@ -167,11 +167,11 @@ export async function openCsvTextDataset(path: string, ref: Extract<DatasetRef, 
   const targetIndex = columnIndex(header, ref.target, file, 'target');
   const vocabSize = Number(ref.options?.vocabSize ?? 8000);
   const sequenceLength = Number(ref.options?.sequenceLength ?? 128);
-  const texts: string[] = [];
+  const wordCounts = new Map<string, number>();
   const targetValues = new Set<string>();
   const counts = await scan(path, header, split, (cells) => {
     if (saved) return;
-    texts.push(cells[textIndex]!);
+    countWords(wordCounts, cells[textIndex]!);
     if (targetValues.size <= MAX_CATEGORIES) targetValues.add(cells[targetIndex]!);
   });
   if (counts.train === 0) throw new DatasetError(`CSV file '${file}' has no data rows under its header`);
@@ -179,11 +179,9 @@ export async function openCsvTextDataset(path: string, ref: Extract<DatasetRef, 
   let classNames = saved?.classNames ?? null;
   if (!words || !classNames) {
     if (targetValues.size > MAX_CATEGORIES) throw new DatasetError(`target column '${ref.target}' in '${file}' has more than ${MAX_CATEGORIES} distinct values; text classification needs a class column`);
-    const distinct = new Set(texts.flatMap((t) => tokenizeWords(t))).size;
-    words = { tokens: buildWordVocabulary(texts, Math.min(vocabSize, distinct + 2)), sequenceLength, lowercase: true };
+    words = { tokens: vocabularyFromCounts(wordCounts, Math.min(vocabSize, wordCounts.size + 2)), sequenceLength, lowercase: true };
     classNames = [...targetValues].sort();
   }
-  texts.length = 0;
   const info: DatasetInfo = {
     name: file,
     task: 'classification',

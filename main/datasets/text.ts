@@ -5,10 +5,20 @@ export function tokenizeWords(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
+/** Adds the words of `text` to running counts (vocabularies are built in one streaming pass). */
+export function countWords(counts: Map<string, number>, text: string): void {
+  for (const w of tokenizeWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+}
+
 /** The `size - 2` most frequent tokens (ids 0 and 1 are padding and out-of-vocabulary); ties broken alphabetically so runs repeat. */
 export function buildWordVocabulary(texts: Iterable<string>, size: number): string[] {
   const counts = new Map<string, number>();
-  for (const t of texts) for (const w of tokenizeWords(t)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  for (const t of texts) countWords(counts, t);
+  return vocabularyFromCounts(counts, size);
+}
+
+/** The `size - 2` most frequent words of running counts. */
+export function vocabularyFromCounts(counts: Map<string, number>, size: number): string[] {
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, Math.max(0, size - 2))

@@ -200,6 +200,8 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     let bestValue: number | null = null;
     let wait = 0;
     let step = 0;
+    // Shared across epochs: only the last batch of an epoch may bypass the interval, so tiny epochs cannot flood the host.
+    let lastSent = 0;
     const loopStart = Date.now();
 
     // 3. The epoch loop.
@@ -208,11 +210,15 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       const sums = new Array<number>(names.length).fill(0);
       let seen = 0;
       let batchIndex = 0;
-      let lastSent = 0;
       for await (const batch of dataset.batches('train', { batchSize, shuffle: training.shuffle, epoch })) {
         // Commands arrive as macrotasks; yield once per batch so stop and pause take effect within one batch.
         await nextTick();
-        await control.waitWhilePaused();
+        if (control.paused) {
+          send({ type: 'log', message: `paused in epoch ${epoch} before batch ${batchIndex + 1}` });
+          const pausedAt = Date.now();
+          await control.waitWhilePaused();
+          if (!control.stopRequested) send({ type: 'log', message: `resumed after ${((Date.now() - pausedAt) / 1000).toFixed(1)} s` });
+        }
         if (control.stopRequested) {
           status = 'stopped';
           break epochs;
@@ -238,10 +244,10 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
         nums.forEach((v, i) => (sums[i]! += v * batch.size));
         const now = Date.now();
         if (now - lastSent >= interval || batchIndex === batchesPerEpoch) {
-          lastSent = now;
           const metrics: Record<string, number> = {};
           names.forEach((n, i) => (metrics[n] = sums[i]! / seen));
           send({ type: 'batch', epoch, batch: batchIndex, step, loss: metrics.loss ?? null, metrics, samplesPerSecond: seen / Math.max(1e-3, (now - epochStart) / 1000) });
+          lastSent = Date.now();
         }
       }
       if (seen === 0) break;

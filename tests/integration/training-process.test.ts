@@ -62,10 +62,12 @@ describe('training in a child process', () => {
       }
     });
     const types: string[] = [];
+    const logs: string[] = [];
     let gapDuringPause = false;
     let last = 0;
     for await (const e of run.events) {
       types.push(e.type);
+      if (e.type === 'log') logs.push(e.message);
       if (e.type === 'batch' && last && e.time - last > 500) gapDuringPause = true;
       if (e.type === 'batch') last = e.time;
     }
@@ -73,6 +75,8 @@ describe('training in a child process', () => {
     expect(finished.status).toBe('completed');
     expect(resumedAt - pausedAt).toBeGreaterThanOrEqual(600);
     expect(gapDuringPause).toBe(true);
+    expect(logs.some((m) => /^paused in epoch 3 before batch 1$/.test(m))).toBe(true);
+    expect(logs.some((m) => /^resumed after \d+\.\d s$/.test(m))).toBe(true);
     expect(types[0]).toBe('runStarted');
     expect(types.at(-1)).toBe('runFinished');
     expect(types.filter((t) => t === 'epoch')).toHaveLength(40);
