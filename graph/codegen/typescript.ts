@@ -77,7 +77,7 @@ export function generateTypeScript(graph: Graph, options: TypeScriptOptions = {}
   const t = graph.training;
 
   const lines: string[] = [];
-  lines.push(`// ${graph.name}: a model exported from Tensorloom.`);
+  lines.push(`// ${graph.name.replace(/\s+/g, ' ')}: a model exported from Tensorloom.`);
   if (graph.description) lines.push(`// ${graph.description.replace(/\n/g, '\n// ')}`);
   lines.push('//', '// Run it with `npx tsx <this file>` in a project that has @tensorflow/tfjs installed: it builds the model and prints its summary.');
   if (usesCustom) lines.push(`// This model uses Tensorloom's custom layers, imported from '${options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT}'.`);

@@ -130,6 +130,22 @@ describe('TypeScript export', () => {
     expect(py).toContain('l_class = layers.Dense(units=2, activation="linear", use_bias=True, name="class")(in_put)');
     expect(py).toContain('metrics=[]');
   });
+
+  it('survives awkward graph names and descriptions in both languages', async () => {
+    const g = TEMPLATES.find((t) => t.name === 'iris-mlp')!.build();
+    g.name = "it's a\nnew \"model\" */";
+    g.description = 'line one\nline two with """ quotes, a \\ backslash and */ a comment end';
+    const file = join(work, 'awkward.ts');
+    writeFileSync(file, generateTypeScript(g));
+    const model = ((await import(pathToFileURL(file).href)) as Built).buildModel();
+    expect(model.name).toMatch(/^it_s_a_new__model___/);
+    model.dispose();
+    const pyFile = join(work, 'awkward.py');
+    writeFileSync(pyFile, generatePython(g));
+    await expect(run('python3', ['-m', 'py_compile', pyFile])).resolves.toBeDefined();
+    const doc = (await run('python3', ['-c', 'import ast,sys; print(ast.get_docstring(ast.parse(open(sys.argv[1]).read())))', pyFile])).stdout;
+    expect(doc).toContain('line two with """ quotes, a \\ backslash');
+  });
 });
 
 describe('Python export', () => {
