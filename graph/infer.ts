@@ -139,7 +139,8 @@ export function inferGraph(graph: Graph): GraphInference {
       }
     } else {
       const m = VARIADIC_HANDLE.exec(e.targetHandle);
-      if (!m || m[1] !== dstDef.inputs.name) {
+      // Numbers are capped: a hand-edited 'in4000000000' would otherwise make the walk loop over billions of slots.
+      if (!m || m[1] !== dstDef.inputs.name || m[2]!.length > 3) {
         const n = dstDef.inputs.name;
         nodeDiag(dst, `${nodeLabel(dst, dstDef)} has no input '${e.targetHandle}' (its inputs are numbered: '${n}0', '${n}1', ...); reconnect the edge from '${src.name}'`);
         continue;

@@ -325,6 +325,14 @@ describe('inferGraph with variadic inputs (merge layers)', () => {
 
   it('accepts gaps in the handle numbers', () => {
     expect(inferGraph(branches('Add', ['in0', 'in5'])).valid).toBe(true);
+    expect(inferGraph(branches('Add', ['in0', 'in999'])).valid).toBe(true);
+  });
+
+  it('refuses absurd handle numbers quickly instead of walking billions of slots', () => {
+    const start = performance.now();
+    const r = inferGraph(branches('Add', ['in0', 'in4000000000']));
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(messages(r.nodes.m!.diagnostics)).toContain("Add 'm' has no input 'in4000000000' (its inputs are numbered: 'in0', 'in1', ...); reconnect the edge from 'b'");
   });
 
   it('reports too few inputs', () => {
