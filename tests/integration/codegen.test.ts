@@ -1,3 +1,7 @@
+// Python output is compared with golden files in tests/fixtures/codegen/ (one per template). After an intended
+// change to the export or to a layer's tfjs mapping, rewrite them with
+//   UPDATE_GOLDEN=1 npx vitest run tests/integration/codegen.test.ts
+// and review the diff.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
