@@ -177,13 +177,15 @@ export class Host {
     return dirname(await this.access.check(graphPath, 'graph file'));
   }
 
-  /** A dataset's files may be read only inside the graph's folder, the workspace, or granted folders. */
+  /**
+   * A dataset's files may be read only inside the graph's folder, the workspace, or granted folders. Returns the folder
+   * relative dataset paths resolve against, the same one the check used (graph folder, else the workspace root).
+   */
   private async checkDataset(ref: DatasetRef, graphPath: string | null): Promise<string | null> {
-    const baseDir = await this.baseDirOf(graphPath);
+    const baseDir = (await this.baseDirOf(graphPath)) ?? this.options.workspaceRoot;
     if (ref.kind === 'builtin') return baseDir;
-    const full = resolve(baseDir ?? this.options.workspaceRoot ?? '/nonexistent', ref.path);
-    const inGraphFolder = baseDir !== null && new PathAccess([baseDir]);
-    if (inGraphFolder && (await inGraphFolder.allows(full))) return baseDir;
+    const full = resolve(baseDir ?? '/nonexistent', ref.path);
+    if (baseDir !== null && (await new PathAccess([baseDir]).allows(full))) return baseDir;
     await this.access.check(full, 'dataset');
     return baseDir;
   }
