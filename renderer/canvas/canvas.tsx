@@ -11,6 +11,7 @@ import {
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
+  Position,
   type ReactFlowInstance,
 } from '@xyflow/react';
 import type { Graph, GraphNode } from '../../graph/document.js';
@@ -20,13 +21,15 @@ import type { Change } from '../store/changes.js';
 import { useUi } from '../store/ui-store.js';
 import { addLayer, setFlowInstance } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
-import { LayerNode, type LayerFlowNode } from './layer-node.js';
+import { inputHandles, LayerNode, type LayerFlowNode } from './layer-node.js';
 import { ShapeEdge, WiringLine, type ShapeFlowEdge } from './shape-edge.js';
 
 // Module scope so React Flow never sees new type maps (it would re-mount every node).
 const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
 const SNAP: [number, number] = [10, 10];
+/** From this many nodes on, the canvas renders only what is on screen. */
+const BIG_GRAPH = 300;
 const MINIMAP_STYLE = { width: 168, height: 110 };
 // A long chain fitted whole would be unreadable; the first view keeps text legible and F fits everything.
 const FIRST_FIT = { padding: 0.12, maxZoom: 1.1, minZoom: 0.55 };
@@ -34,25 +37,56 @@ const FIRST_FIT = { padding: 0.12, maxZoom: 1.1, minZoom: 0.55 };
 export const LAYER_MIME = 'application/x-tensorloom-layer';
 
 type Measured = { width: number; height: number };
+type NodeHandles = NonNullable<LayerFlowNode['handles']>;
+
+// Node geometry as styles.css draws it: handles are 10 px squares centred on the left and right borders,
+// inputs spread evenly down the side. Used to give big graphs their handles without rendering every node first.
+const NODE_WIDTH = 184;
+const NODE_HEIGHT_ESTIMATE = 96;
+const HANDLE = 10;
+
+/** Handle bounds of a node from its layer kind, its connected inputs and its size. */
+function handlesOf(doc: GraphNode, used: string, size: Measured): NodeHandles {
+  const def = getLayer(doc.type);
+  const ins = inputHandles(def, used);
+  const out: NodeHandles = ins.map((h, i) => ({ id: h.id, type: 'target' as const, position: Position.Left, x: -HANDLE / 2, y: (size.height * (i + 1)) / (ins.length + 1) - HANDLE / 2, width: HANDLE, height: HANDLE }));
+  if (def?.outputs !== 0) out.push({ id: 'out', type: 'source', position: Position.Right, x: size.width - HANDLE / 2, y: size.height / 2 - HANDLE / 2, width: HANDLE, height: HANDLE });
+  return out;
+}
 
 /**
  * Builds React Flow nodes from the document, reusing the previous object of every node whose document
  * node, selection and measured size are unchanged (so React Flow and memo skip them).
  */
+type CacheEntry = { doc: GraphNode; selected: boolean; measured: Measured | undefined; used: string; rf: LayerFlowNode };
+
 class FlowNodeCache {
-  private cache = new Map<string, { doc: GraphNode; selected: boolean; measured: Measured | undefined; rf: LayerFlowNode }>();
+  private cache = new Map<string, CacheEntry>();
   readonly measured = new Map<string, Measured>();
 
-  build(graph: Graph, selection: Selection): LayerFlowNode[] {
-    const next = new Map<string, { doc: GraphNode; selected: boolean; measured: Measured | undefined; rf: LayerFlowNode }>();
+  /**
+   * `big`: declare each node's size and handles up front. React Flow otherwise renders every node once to
+   * measure its handles before culling to the visible ones, which makes opening a 1,000-node graph slow.
+   */
+  build(graph: Graph, selection: Selection, usedHandles: ReadonlyMap<string, string>, big: boolean): LayerFlowNode[] {
+    const next = new Map<string, CacheEntry>();
     const out = graph.nodes.map((doc) => {
       const selected = selection.nodes.has(doc.id);
       const measured = this.measured.get(doc.id);
+      const used = big ? (usedHandles.get(doc.id) ?? '') : '';
       const prev = this.cache.get(doc.id);
-      const entry =
-        prev && prev.doc === doc && prev.selected === selected && prev.measured === measured
-          ? prev
-          : { doc, selected, measured, rf: { id: doc.id, type: 'layer' as const, position: doc.position, data: { layerType: doc.type, name: doc.name, params: doc.params }, selected, ...(measured ? { measured } : {}) } };
+      let entry: CacheEntry;
+      if (prev && prev.doc === doc && prev.selected === selected && prev.measured === measured && prev.used === used) entry = prev;
+      else {
+        const rf: LayerFlowNode = { id: doc.id, type: 'layer', position: doc.position, data: { layerType: doc.type, name: doc.name, params: doc.params }, selected };
+        if (measured) rf.measured = measured;
+        if (big) {
+          rf.initialWidth = NODE_WIDTH;
+          rf.initialHeight = NODE_HEIGHT_ESTIMATE;
+          rf.handles = handlesOf(doc, used, measured ?? { width: NODE_WIDTH, height: NODE_HEIGHT_ESTIMATE });
+        }
+        entry = { doc, selected, measured, used, rf };
+      }
       next.set(doc.id, entry);
       return entry.rf;
     });
@@ -102,7 +136,9 @@ export function Canvas() {
   const theme = useUi((s) => s.theme);
 
   // measureTick re-runs the build after React Flow measured nodes (sizes live in the cache).
-  const nodes = useMemo(() => nodeCache.build(graph, selection), [graph, selection, measureTick, nodeCache]);
+  const usedHandles = useEditor((s) => s.usedHandles);
+  const big = graph.nodes.length > BIG_GRAPH;
+  const nodes = useMemo(() => nodeCache.build(graph, selection, usedHandles, big), [graph, selection, usedHandles, big, measureTick, nodeCache]);
   const edges = useMemo(() => edgeCache.build(graph, selection), [graph, selection, edgeCache]);
 
   const onNodesChange = useCallback(
@@ -212,7 +248,6 @@ export function Canvas() {
     setFlowInstance(rf as unknown as ReactFlowInstance);
   }, []);
 
-  const big = graph.nodes.length > 300;
 
   return (
     <div className="canvas" data-testid="canvas" onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, type CSSProperties } from 'react';
+import { memo, useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import { getLayer, type LayerDef, type Params } from '../../graph/layers/index.js';
 import { useEditor } from '../store/editor-store.js';
@@ -38,7 +38,14 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const handles = useMemo(() => inputHandles(def, used), [def, used]);
   const updateInternals = useUpdateNodeInternals();
   const handleKey = handles.map((h) => h.id).join(',');
-  useEffect(() => updateInternals(id), [handleKey, id, updateInternals]);
+  // React Flow measures handles on mount by itself; it only needs telling when a variadic handle appears
+  // or goes later (telling it on mount too would re-measure a 1,000-node graph one node at a time).
+  const mountedKey = useRef(handleKey);
+  useEffect(() => {
+    if (mountedKey.current === handleKey) return;
+    mountedKey.current = handleKey;
+    updateInternals(id);
+  }, [handleKey, id, updateInternals]);
 
   const errors = info?.diagnostics.filter((d) => d.severity === 'error') ?? [];
   const warnings = info?.diagnostics.filter((d) => d.severity === 'warning') ?? [];

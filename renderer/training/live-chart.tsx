@@ -39,6 +39,12 @@ export const LiveChart = memo(function LiveChart({ name }: { name: string }) {
       if (s.runs !== prev.runs || s.selected !== prev.selected || s.currentRunId !== prev.currentRunId || s.xMode !== prev.xMode || s.order !== prev.order) chart.setLines(chartLines(s, name));
     });
     const offHover = chart.onHover(setHover);
+    const box = el.parentElement!;
+    chart.onDrawn = () => {
+      const sum = chart.summary();
+      box.dataset.points = String(sum.reduce((a, l) => a + l.n, 0));
+      box.dataset.summary = JSON.stringify(sum);
+    };
     const ro = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: Math.max(120, el.clientHeight) }));
     ro.observe(el);
     return () => {

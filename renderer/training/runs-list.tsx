@@ -36,9 +36,9 @@ export function RunsList() {
   const runs = useTraining((s) => s.runs);
   const selected = useTraining((s) => s.selected);
   const current = useTraining((s) => s.currentRunId);
-  const shown = useTraining(shownRunIds);
+  const shown = useTraining((s) => shownRunIds(s).join(','));
   const toggle = trainingStore.getState().toggleSelected;
-  useEffect(() => void loadHistories(shown), [shown.join(',')]);
+  useEffect(() => void loadHistories(shown ? shown.split(',') : []), [shown]);
   if (order.length === 0) return <div className="tl-runs empty" data-testid="runs-list"><span className="muted">Runs of this graph appear here.</span></div>;
   return (
     <div className="tl-runs" data-testid="runs-list">

@@ -295,6 +295,13 @@ export class StreamChart {
     for (const h of this.hoverListeners) h({ x, values });
   }
 
+  /** Per line: label, point count, first and last value (tests and screen readers read it from the DOM). */
+  summary(): { label: string; n: number; first: number | null; last: number | null }[] {
+    return this.lines
+      .filter((l) => l.role !== 'raw')
+      .map((l) => ({ label: l.label, n: l.series.length, first: l.series.length ? l.series.buf.ys[0]! : null, last: l.series.length ? l.series.buf.ys[l.series.length - 1]! : null }));
+  }
+
   destroy(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.plot.destroy();
