@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { StartCommand, TrainingEvent, RunFinishedEvent } from '../../graph/api/training.js';
-import { compileGraph, CompileError } from '../../graph/compile.js';
+import { compileGraph, CompileError, type CompiledGraph } from '../../graph/compile.js';
 import { serializeGraph } from '../../graph/document.js';
 import type { Tf } from '../../graph/tfjs/all.js';
 import { asReconstruction, checkCompatibility, wantsReconstruction } from '../datasets/compat.js';
@@ -169,7 +169,10 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     used = await (hooks.selectBackend ?? defaultSelectBackend)(cmd.backend);
     const tf = used.tf;
     Math.random = seededRandom(training.seed);
-    const compiled = compileGraph(cmd.graph, tf, { training });
+    // tfjs' LSTM unitForgetBias initializer leaves its intermediate tensors behind at build time; weights are variables, which a tidy keeps.
+    let built: CompiledGraph | null = null;
+    tf.tidy(() => void (built = compileGraph(cmd.graph, tf, { training })));
+    const compiled = built as unknown as CompiledGraph;
     model = compiled.model;
     paramCount = model.countParams();
     const output = compiled.outputs[0]!;
