@@ -113,6 +113,14 @@ describe('run behaviour', () => {
     expect(c.finished.finalMetrics).not.toEqual(a.finished.finalMetrics);
   });
 
+  it('the same seed gives the same run on wasm (dropout included)', async () => {
+    const graph = getTemplate('mnist-mlp')!.build();
+    const a = await train(command(graph, { backend: 'wasm', limit: 256 }, { epochs: 2 }));
+    const b = await train(command(graph, { backend: 'wasm', limit: 256 }, { epochs: 2 }));
+    expect(a.finished.status).toBe('completed');
+    expect(b.finished.finalMetrics).toEqual(a.finished.finalMetrics);
+  });
+
   it('early stopping stops when val_loss stops improving by minDelta and restores the best weights', async () => {
     const { finished, events } = await train(command(iris(), {}, { epochs: 20, earlyStopping: { enabled: true, monitor: 'val_loss', patience: 1, minDelta: 5, restoreBestWeights: true } }));
     expect(finished.status).toBe('completed');
