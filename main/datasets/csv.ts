@@ -13,10 +13,18 @@ const MAX_CATEGORIES = 100;
 type Row = { index: number; cells: string[] };
 
 async function* readRows(path: string): AsyncGenerator<Row> {
-  const parser = createReadStream(path).pipe(parse({ skip_empty_lines: true, trim: true, relax_column_count: true, bom: true, delimiter: path.toLowerCase().endsWith('.tsv') ? '\t' : ',' }));
+  const source = createReadStream(path);
+  const parser = source.pipe(parse({ skip_empty_lines: true, trim: true, relax_column_count: true, bom: true, delimiter: path.toLowerCase().endsWith('.tsv') ? '\t' : ',' }));
   let index = -1;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    yield { index: index++, cells: record };
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      yield { index: index++, cells: record };
+    }
+  } catch (e) {
+    throw new DatasetError(`CSV file '${basename(path)}' could not be parsed: ${(e as Error).message}`);
+  } finally {
+    // Stopping early (header only, or a limit) must close the file too, not just the parser.
+    source.destroy();
   }
 }
 
