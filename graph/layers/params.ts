@@ -69,16 +69,19 @@ export function defaultParams(spec: ParamsSpec): Params {
 export function normalizeParams(spec: ParamsSpec, raw: Record<string, unknown>): { params: Params; problems: ParamProblem[] } {
   const params: Params = {};
   const problems: ParamProblem[] = [];
-  for (const [name, p] of Object.entries(spec)) {
-    const value = name in raw ? raw[name] : p.default;
+  // for-in over the plain spec literal (no per-call entries array; this runs for every node on every edit), and
+  // own-property checks so a param named like an Object.prototype member ('toString') is not mistaken for a known one.
+  for (const name in spec) {
+    const p = spec[name]!;
+    const value = Object.hasOwn(raw, name) ? raw[name] : p.default;
     const problem = checkParamValue(p, value);
     if (problem) {
       problems.push({ field: name, message: `param '${name}' ${problem} (got ${JSON.stringify(value)})` });
       params[name] = p.default;
     } else params[name] = value;
   }
-  for (const name of Object.keys(raw)) {
-    if (!(name in spec)) problems.push({ field: name, message: `has an unknown param '${name}'; remove it (known: ${Object.keys(spec).join(', ') || 'none'})` });
+  for (const name in raw) {
+    if (Object.hasOwn(raw, name) && !Object.hasOwn(spec, name)) problems.push({ field: name, message: `has an unknown param '${name}'; remove it (known: ${Object.keys(spec).join(', ') || 'none'})` });
   }
   return { params, problems };
 }

@@ -378,3 +378,12 @@ describe('the benchmark graph', () => {
     expect(r.totals.trainable).toBeGreaterThan(0);
   });
 });
+
+describe('param names that look like Object members', () => {
+  it('reports toString and constructor as unknown params', () => {
+    const g = mlp();
+    g.nodes.find((n) => n.id === 'drop')!.params = { rate: 0.2, toString: 1, constructor: 2 };
+    const r = inferGraph(g);
+    expect(r.nodes.drop!.diagnostics.map((d) => d.field)).toEqual(['toString', 'constructor']);
+  });
+});
