@@ -85,6 +85,26 @@ describe('tensorloom serve in Chromium', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('offers unsaved work back after a crash and restores it', async () => {
+    // The previous session autosaved a modified, never-saved document and then died.
+    const crashed = await startApp();
+    try {
+      const api = await apiClient(crashed);
+      const { graph } = await api.call('templates.instantiate', { name: 'spiral-mlp' });
+      await api.call('files.autosave', { docId: 'crashed-doc', path: null, graph: { ...graph, name: 'Lost work' } });
+      api.close();
+      const page = await openApp(crashed, browser);
+      await page.getByText('Recover unsaved work').waitFor();
+      await page.getByRole('button', { name: /Lost work/ }).click();
+      for (const node of graph.nodes) await page.getByTestId(`node-${node.id}`).waitFor({ state: 'visible' });
+      // Restored work is unsaved: the dirty marker shows.
+      await page.getByTestId('dirty-marker').waitFor();
+      expect(browser.errors).toEqual([]);
+    } finally {
+      await crashed.stop();
+    }
+  });
+
   it('refuses requests and WebSocket upgrades without the token', async () => {
     expect((await fetch(`${app.origin}/`)).status).toBe(401);
     expect((await fetch(`${app.origin}/?token=wrong`)).status).toBe(401);
