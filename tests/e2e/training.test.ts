@@ -1,0 +1,177 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openApp, screenshot, startApp, type TestApp, type TestBrowser } from './harness.js';
+
+// The training view end to end: open mnist-mlp, choose mnist, train two epochs on a small slice while the loss
+// chart fills, stop a second run mid-epoch, compare both, see the confusion matrix, export the model and reload it
+// in plain tfjs; an incompatible dataset is refused with the reason and no run starts.
+
+let app: TestApp;
+let browser: TestBrowser;
+let page: Page;
+
+/** Training samples per run: enough batches that the run lasts a few seconds, small enough to stay fast. */
+const LIMIT = 3000;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+  page = await openApp(app, browser);
+});
+
+afterEach(async (ctx) => {
+  await screenshot(page, `training-${ctx.task.name}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const tid = (id: string) => page.getByTestId(id);
+
+interface LineSummary {
+  label: string;
+  n: number;
+  first: number | null;
+  last: number | null;
+}
+
+async function chartSummary(testId: string): Promise<LineSummary[]> {
+  const raw = await tid(testId).getAttribute('data-summary');
+  return raw ? (JSON.parse(raw) as LineSummary[]) : [];
+}
+
+async function phase(): Promise<string | null> {
+  return tid('progress').getAttribute('data-phase');
+}
+
+async function waitPhase(want: RegExp, timeout = 120_000): Promise<void> {
+  await expect.poll(phase, { timeout, interval: 200 }).toMatch(want);
+}
+
+async function setNumber(testId: string, value: number): Promise<void> {
+  await tid(testId).fill(String(value));
+  await tid(testId).press('Enter');
+}
+
+async function runRows(): Promise<string[]> {
+  return page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!).filter((t) => t !== 'run-error'));
+}
+
+describe('training in the window', () => {
+  it('opens mnist-mlp and chooses mnist with a preview that fits', async () => {
+    await tid('template-mnist-mlp').click();
+    await tid('canvas').waitFor();
+    await tid('dock-tab-training').click();
+    await tid('training-panel').waitFor();
+    await tid('dataset-select').selectOption('mnist');
+    await tid('training-tab-data').click();
+    await expect.poll(() => tid('dataset-preview').locator('img').count(), { timeout: 30_000 }).toBeGreaterThan(4);
+    await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+    await setNumber('sample-limit', LIMIT);
+    await tid('training-tab-settings').click();
+    await setNumber('setting-epochs', 2);
+    await setNumber('setting-batch-size', 32);
+    await expect(await tid('backend-badge').textContent()).toMatch(/auto → \w+/);
+  });
+
+  it('trains two epochs: loss points appear while it runs and accuracy rises', async () => {
+    await tid('train-button').click();
+    await tid('training-tab-curves').waitFor();
+    await waitPhase(/running/);
+    // Mid-run: the loss chart already has points and the progress bar says where the run is.
+    await expect.poll(async () => Number(await tid('loss-chart').getAttribute('data-points')), { timeout: 60_000, interval: 100 }).toBeGreaterThan(3);
+    const mid = Number(await tid('loss-chart').getAttribute('data-points'));
+    expect(await phase()).toMatch(/running/);
+    expect(await tid('progress').textContent()).toMatch(/Epoch [12]\/2 · batch \d+\/\d+ · [\d,]+ samples\/s · ETA/);
+    await screenshot(page, 'training-mid-run');
+    expect(await tid('backend-badge').textContent()).toMatch(/\w+ · .+/);
+    await waitPhase(/completed/);
+    const loss = await chartSummary('loss-chart');
+    expect(loss.find((l) => l.label === 'loss')!.n).toBeGreaterThan(mid);
+    expect(loss.find((l) => l.label === 'val_loss')!.n).toBe(2);
+    // Accuracy: the per-batch curve rises within the run and validation accuracy is well above chance.
+    const acc = await chartSummary('metric-chart-acc');
+    const train = acc.find((l) => l.label === 'acc')!;
+    expect(train.last!).toBeGreaterThan(train.first!);
+    const val = acc.find((l) => l.label === 'val_acc')!;
+    expect(val.last!).toBeGreaterThan(0.6);
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'training-after-run');
+  });
+
+  it('shows the confusion matrix of the finished run', async () => {
+    await tid('training-tab-results').click();
+    const cm = tid('confusion-matrix');
+    await cm.waitFor({ timeout: 30_000 });
+    expect(await cm.locator('tbody tr').count()).toBe(10);
+    expect(await cm.textContent()).toMatch(/accuracy \d+\.\d% of \d+/);
+  });
+
+  it('exports the model to a folder that plain tfjs reloads', async () => {
+    await tid('export-button').click();
+    const input = tid('prompt-input');
+    await input.waitFor();
+    const dir = join(app.workspace, 'exported-mnist');
+    await input.fill(dir);
+    await input.press('Enter');
+    await expect.poll(() => tid('training-notice').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/Exported \d+ files/);
+    const files = await readdir(dir);
+    expect(files).toContain('model.json');
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    const { readFile } = await import('node:fs/promises');
+    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+    const buffers = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
+    const weightData = Buffer.concat(buffers);
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+        weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
+      }),
+    );
+    const out = model.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor;
+    expect(out.shape).toEqual([1, 10]);
+    const sum = (await out.sum().data())[0]!;
+    expect(sum).toBeCloseTo(1, 3);
+  });
+
+  it('stops a second run mid-epoch and compares both runs', async () => {
+    await tid('training-tab-curves').click();
+    await tid('train-button').click();
+    await waitPhase(/running/);
+    await expect.poll(async () => Number(await tid('progress').getAttribute('data-step')), { timeout: 60_000, interval: 50 }).toBeGreaterThan(5);
+    await tid('stop-button').click();
+    await waitPhase(/stopped/);
+    const text = await tid('progress').textContent();
+    expect(text).toMatch(/Epoch 1\/2 · batch \d+\/\d+/);
+    const [a, b] = await runRows();
+    expect(a && b).toBeTruthy();
+    // Compare: tick both runs; both appear on the charts and the settings diff lists what differed.
+    await tid(a!).locator('input[type=checkbox]').check();
+    await tid(b!).locator('input[type=checkbox]').check();
+    await expect.poll(async () => (await chartSummary('loss-chart')).map((l) => l.label).join(',')).toMatch(/#1 loss.*#2 loss|#2 loss.*#1 loss/);
+    await tid('settings-diff').waitFor();
+    expect(await tid('settings-diff').textContent()).toMatch(/status/);
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'training-compare');
+  });
+
+  it('an incompatible dataset shows the reason and does not train', async () => {
+    const before = (await runRows()).length;
+    await tid('dataset-select').selectOption('iris');
+    await tid('train-button').click();
+    const notice = tid('training-notice-error');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/Input 'image' expects \[28, 28, 1\] but dataset 'iris' yields \[4\]/);
+    await page.waitForTimeout(500);
+    expect((await runRows()).length).toBe(before);
+    // The one-click fixes are offered in the Data tab.
+    await tid('training-tab-data').click();
+    await expect.poll(() => tid('fit-fix').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  });
+});
