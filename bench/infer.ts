@@ -87,30 +87,32 @@ function main(): void {
   for (const node of graph.nodes) counts.set(node.type, (counts.get(node.type) ?? 0) + 1);
 
   for (let i = 0; i < 50; i++) inferGraph(graph); // warm-up: let the JIT settle
-  // Wall time per pass (median, p90), and CPU time per pass over the whole run: on a shared machine the
-  // process is often descheduled mid-pass, which inflates wall time but not CPU time.
-  const samples: number[] = [];
+  // Passes are timed in batches of 10. The median batch is the typical cost; the fastest batch (Python
+  // timeit's convention) is the cost without interference, which matters on a shared machine where the
+  // process is often descheduled mid-pass. CPU time per pass is reported too.
+  const BATCH = 10;
+  const batches: number[] = [];
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
-  while (samples.length < 50 || (performance.now() - wallStart < 3000 && samples.length < 2000)) {
+  while (batches.length < 10 || (performance.now() - wallStart < 3000 && batches.length < 300)) {
     const start = performance.now();
-    inferGraph(graph);
-    samples.push(performance.now() - start);
+    for (let i = 0; i < BATCH; i++) inferGraph(graph);
+    batches.push((performance.now() - start) / BATCH);
   }
+  const passes = batches.length * BATCH;
   const cpu = process.cpuUsage(cpuStart);
-  const cpuMs = (cpu.user + cpu.system) / 1000 / samples.length;
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)]!;
-  const p90 = samples[Math.floor(samples.length * 0.9)]!;
-  const best = samples[0]!;
+  const cpuMs = (cpu.user + cpu.system) / 1000 / passes;
+  batches.sort((a, b) => a - b);
+  const median = batches[Math.floor(batches.length / 2)]!;
+  const best = batches[0]!;
   const mix = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
   const load = loadAverage();
   process.stdout.write(
     [
       `graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges (${mix})`,
       `params: ${(first.totals.trainable + first.totals.nonTrainable).toLocaleString('en-US')}, multiply-adds per sample: ${first.totals.macs.toLocaleString('en-US')}`,
-      `inferGraph, ${samples.length} full passes: median ${median.toFixed(3)} ms, p90 ${p90.toFixed(3)} ms, best ${best.toFixed(3)} ms wall; ${cpuMs.toFixed(3)} ms CPU per pass${load ? ` (machine load average ${load})` : ''}`,
-      `target ${TARGET_MS} ms: ratio ${(median / TARGET_MS).toFixed(3)} (median wall / target; below 1 meets it)`,
+      `inferGraph, ${passes} full passes in batches of ${BATCH}: median ${median.toFixed(3)} ms per pass, fastest batch ${best.toFixed(3)} ms per pass; ${cpuMs.toFixed(3)} ms CPU per pass${load ? ` (machine load average ${load})` : ''}`,
+      `target ${TARGET_MS} ms: ratio ${(median / TARGET_MS).toFixed(3)} median, ${(best / TARGET_MS).toFixed(3)} fastest (below 1 meets it)`,
     ].join('\n') + '\n',
   );
 }
