@@ -50,6 +50,7 @@ async function wire(from: string, to: string, handle = 'in'): Promise<string | n
   await page.mouse.move(b.x, b.y, { steps: 5 });
   const reason = page.getByTestId('connection-reason');
   const text = (await reason.isVisible()) ? await reason.textContent() : null;
+  if (text) await screenshot(page, 'editor-refused-connection-while-dragging');
   await page.mouse.up();
   return text;
 }
@@ -151,6 +152,66 @@ describe('graph editor in Chromium', () => {
     expect(await positions()).toEqual(positionsBefore);
     expect(await page.getByTestId('doc-title').textContent()).toBe('first-convnet.tlgraph');
     expect(browser.errors).toEqual([]);
+  });
+
+  it('adds a connected layer with quick-add (Tab, type, Enter) and inserts a layer dropped onto an edge', async () => {
+    await node('n4').click();
+    await page.keyboard.press('Tab');
+    await page.getByTestId('quick-add').locator('input').fill('dropo');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(1);
+    const dropoutId = (await page.locator('.react-flow__node:has([data-layer-type="Dropout"])').getAttribute('data-id'))!;
+    // Dense → Dropout is wired at once; its output feeds nothing yet, which the problems list says.
+    await expect.poll(() => edgeLabels().count()).toBe(5);
+    expect(await page.getByTestId('problems').textContent()).toContain('does not lead to any Output');
+    await page.getByTestId(`problem-${dropoutId}`).click();
+    expect(await page.getByTestId('inspector').textContent()).toContain('Dropout');
+    await page.getByTestId('undo-button').click();
+    await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(0);
+
+    // Drop a BatchNormalization onto the Flatten → Dense edge: it lands in between.
+    const label = await page.getByTestId('edge-e3').boundingBox();
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    await page.getByTestId('palette-item-BatchNormalization').dragTo(page.getByTestId('canvas'), {
+      targetPosition: { x: label!.x + label!.width / 2 - canvas.x + 30, y: label!.y + label!.height / 2 - canvas.y + 1 },
+    });
+    await expect.poll(() => page.locator('[data-layer-type="BatchNormalization"]').count()).toBe(1);
+    expect(await page.getByTestId('edge-e3').count()).toBe(0);
+    expect(await edgeLabels().count()).toBe(5);
+    expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+    await page.getByTestId('undo-button').click();
+    await expect.poll(() => page.getByTestId('edge-e3').count()).toBe(1);
+  });
+
+  it('copies layers in one tab and pastes them in another, and deletes with the keyboard', async () => {
+    await page.getByTestId('canvas').click({ position: { x: 700, y: 30 } });
+    await page.keyboard.press('f');
+    await page.waitForTimeout(400);
+    await node('n2').click();
+    await node('n3').click({ modifiers: ['Shift'] });
+    await page.keyboard.press('Control+c');
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(app.server.url);
+      await waitReady(other);
+      await other.getByTestId('new-button').click();
+      await other.getByTestId('canvas').click({ position: { x: 300, y: 200 } });
+      await other.keyboard.press('Control+v');
+      await expect.poll(() => other.locator('.react-flow__node').count()).toBe(2);
+      expect(await other.locator('[data-testid^="edge-"]').count()).toBe(1);
+      expect(await other.locator('.react-flow__node').allTextContents()).toEqual([expect.stringContaining('conv2d'), expect.stringContaining('flatten')]);
+      await other.keyboard.press('Delete');
+      await expect.poll(() => other.locator('.react-flow__node').count()).toBe(0);
+      await other.keyboard.press('Control+z');
+      await expect.poll(() => other.locator('.react-flow__node').count()).toBe(2);
+    } finally {
+      await other.close();
+    }
+    // Duplicate in place, then undo it in one step.
+    await page.keyboard.press('Control+d');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
   });
 
   it('looks right in light and dark themes', async () => {
