@@ -16,11 +16,11 @@ export function tokenMatches(expected: string, given: string | null | undefined)
 }
 
 /**
- * The Host header values the server answers to. A DNS-rebinding page reaches us under its own domain name, so its
- * requests carry a foreign Host and are refused; only loopback names, or this machine's addresses when bound to all
- * interfaces, are accepted.
+ * The host names (without port) the server answers to. A DNS-rebinding page reaches us under its own domain name, so
+ * its requests carry a foreign Host and are refused; only loopback names, or this machine's addresses when bound to
+ * all interfaces, are accepted. The port is not checked so that `ssh -L 9000:127.0.0.1:8787` works.
  */
-export function allowedHosts(bindHost: string, port: number): Set<string> {
+export function allowedHosts(bindHost: string): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
   if (!isLoopback(bindHost)) {
     if (bindHost === '0.0.0.0' || bindHost === '::') {
@@ -28,7 +28,13 @@ export function allowedHosts(bindHost: string, port: number): Set<string> {
       names.add(hostname().toLowerCase());
     } else names.add(bindHost.includes(':') ? `[${bindHost}]` : bindHost.toLowerCase());
   }
-  return new Set([...names].map((n) => `${n}:${port}`));
+  return names;
+}
+
+/** The host name part of a Host header value ("[::1]:80" -> "[::1]"). */
+function hostName(hostHeader: string): string {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(hostHeader);
+  return (m?.[1] ?? '').toLowerCase();
 }
 
 /** The request's token: `?token=` or the session cookie set when the page was first loaded with it. */
@@ -46,10 +52,11 @@ export function requestToken(req: IncomingMessage, url: URL): string | null {
 /** Why a request must be refused, or null when it is allowed. */
 export function refusal(req: IncomingMessage, url: URL, opts: { token: string; hosts: Set<string> }): { status: number; reason: string } | null {
   const host = (req.headers.host ?? '').toLowerCase();
-  if (!opts.hosts.has(host)) return { status: 421, reason: `unexpected Host header '${host}'` };
+  if (!opts.hosts.has(hostName(host))) return { status: 421, reason: `unexpected Host header '${host}'` };
   const origin = req.headers.origin;
-  // Browsers send Origin on WebSocket upgrades and cross-origin requests; it must be this server itself.
-  if (origin !== undefined && !['http://', 'https://'].some((p) => opts.hosts.has(origin.toLowerCase().slice(p.length)) && origin.toLowerCase().startsWith(p)))
+  // Browsers send Origin on WebSocket upgrades and cross-origin requests; it must be the page this server served,
+  // i.e. the same scheme-less host and port the request was addressed to (another local app's port is foreign).
+  if (origin !== undefined && origin.toLowerCase() !== `http://${host}` && origin.toLowerCase() !== `https://${host}`)
     return { status: 403, reason: `foreign Origin '${origin}'` };
   if (!tokenMatches(opts.token, requestToken(req, url))) return { status: 401, reason: 'missing or wrong access token' };
   return null;

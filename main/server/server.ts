@@ -146,7 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     http.listen(options.port, options.host, () => ok());
   });
   const port = (http.address() as AddressInfo).port;
-  hosts = allowedHosts(options.host, port);
+  hosts = allowedHosts(options.host);
   const shown = isLoopback(options.host) || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${shown}:${port}/?token=${token}`,
