@@ -1,4 +1,4 @@
-import type { Graph, GraphEdge, GraphNode } from '../../graph/document.js';
+import type { Graph, GraphEdge, GraphNode, TrainingSettings } from '../../graph/document.js';
 
 // Edits are data (DESIGN.md convention 6): every edit is a list of these changes, applied by a pure
 // function, and undone by applying their inverses in reverse order.
@@ -19,7 +19,9 @@ export type Change =
   /** `from`/`to` undefined means the param is absent (its default applies). */
   | { kind: 'setParam'; id: string; name: string; from: unknown; to: unknown }
   | { kind: 'rename'; id: string; from: string; to: string }
-  | { kind: 'setMeta'; field: 'name' | 'description'; from: string; to: string };
+  | { kind: 'setMeta'; field: 'name' | 'description'; from: string; to: string }
+  /** The training settings saved with the graph (the training panel edits them). */
+  | { kind: 'setTraining'; from: TrainingSettings; to: TrainingSettings };
 
 /** The change that undoes `c`. */
 export function invertChange(c: Change): Change {
@@ -40,6 +42,8 @@ export function invertChange(c: Change): Change {
       return { kind: 'rename', id: c.id, from: c.to, to: c.from };
     case 'setMeta':
       return { kind: 'setMeta', field: c.field, from: c.to, to: c.from };
+    case 'setTraining':
+      return { kind: 'setTraining', from: c.to, to: c.from };
   }
 }
 
@@ -90,6 +94,8 @@ export function applyChange(graph: Graph, c: Change): Graph {
       return updateNode(graph, c.id, (n) => ({ ...n, name: c.to }));
     case 'setMeta':
       return { ...graph, [c.field]: c.to };
+    case 'setTraining':
+      return { ...graph, training: c.to };
   }
 }
 
@@ -115,9 +121,9 @@ export function applyChanges(graph: Graph, changes: readonly Change[]): Graph {
   return g;
 }
 
-/** True when the changes can alter inference (anything but moves). */
+/** True when the changes can alter inference (moves and document settings cannot). */
 export function affectsInference(changes: readonly Change[]): boolean {
-  return changes.some((c) => c.kind !== 'move');
+  return changes.some((c) => c.kind !== 'move' && c.kind !== 'setTraining' && c.kind !== 'setMeta');
 }
 
 /**

@@ -42,6 +42,7 @@ const sample: Change[] = [
   { kind: 'setParam', id: 'b', name: 'padding', from: undefined, to: 'same' },
   { kind: 'rename', id: 'c', from: 'flatten', to: 'flat' },
   { kind: 'setMeta', field: 'name', from: 't', to: 'renamed' },
+  { kind: 'setTraining', from: chain().training, to: { ...chain().training, epochs: 3 } },
 ];
 
 describe('changes', () => {
