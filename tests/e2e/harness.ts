@@ -1,7 +1,7 @@
 // End-to-end harness: the system Chromium, driven by playwright-core, against `tensorloom serve` started in this
 // process on a free port with its own data folder and workspace.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -39,12 +39,45 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the renderer when dist/renderer is missing or older than renderer/ sources. */
-export function ensureRendererBuilt(): void {
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function rendererIsFresh(): boolean {
   const index = join(RENDERER_DIST, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(PACKAGE_ROOT, 'renderer'))) return;
-  const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  if (!existsSync(index)) return false;
+  // The renderer bundles graph/ too, so a change in either makes the build stale.
+  const sources = Math.max(newestMtime(join(PACKAGE_ROOT, 'renderer')), newestMtime(join(PACKAGE_ROOT, 'graph')));
+  return statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds the renderer when dist/renderer is missing or older than its sources. Test files run in parallel
+ * processes, so one builds under a lock folder while the others wait for it, rather than emptying dist/ under a
+ * running server.
+ */
+export function ensureRendererBuilt(): void {
+  const lock = join(PACKAGE_ROOT, 'dist', '.renderer-build.lock');
+  for (;;) {
+    if (rendererIsFresh()) return;
+    try {
+      mkdirSync(join(PACKAGE_ROOT, 'dist'), { recursive: true });
+      mkdirSync(lock);
+    } catch {
+      // Someone else is building; a lock older than two minutes is left over from a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      sleepSync(250);
+      continue;
+    }
+    try {
+      if (rendererIsFresh()) return;
+      const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 /** A served app instance with its own temporary workspace and data folder. */
