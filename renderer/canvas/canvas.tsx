@@ -62,6 +62,7 @@ type CacheEntry = { doc: GraphNode; selected: boolean; measured: Measured | unde
 
 class FlowNodeCache {
   private cache = new Map<string, CacheEntry>();
+  private last: LayerFlowNode[] = [];
   readonly measured = new Map<string, Measured>();
 
   /**
@@ -91,11 +92,14 @@ class FlowNodeCache {
       return entry.rf;
     });
     this.cache = next;
-    return out;
+    // Same objects in the same order: hand React Flow the same array so it skips its own pass over them.
+    if (out.length === this.last.length && out.every((n, i) => n === this.last[i])) return this.last;
+    return (this.last = out);
   }
 }
 
 class FlowEdgeCache {
+  private last: ShapeFlowEdge[] = [];
   private cache = new Map<string, { doc: Graph['edges'][number]; selected: boolean; rf: ShapeFlowEdge }>();
   build(graph: Graph, selection: Selection): ShapeFlowEdge[] {
     const next = new Map<string, { doc: Graph['edges'][number]; selected: boolean; rf: ShapeFlowEdge }>();
@@ -110,7 +114,8 @@ class FlowEdgeCache {
       return entry.rf;
     });
     this.cache = next;
-    return out;
+    if (out.length === this.last.length && out.every((e, i) => e === this.last[i])) return this.last;
+    return (this.last = out);
   }
 }
 

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type ConnectionLineComponentProps, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, type ConnectionLineComponentProps, type Edge, type EdgeProps } from '@xyflow/react';
 import { useEditor, connectionProblem, editorStore } from '../store/editor-store.js';
 import { edgeShapeText, shapeText } from '../app/format.js';
 
@@ -8,7 +8,12 @@ export type ShapeFlowEdge = Edge<Record<string, never>, 'shape'>;
 
 function ShapeEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected }: EdgeProps<ShapeFlowEdge>) {
   const shape = useEditor((s) => s.inference.nodes[source]?.outputShape ?? null);
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  // An edge running backwards (a wrapped row, a hand-placed layout) as a bezier loops around both ends;
+  // orthogonal routing reads better there.
+  const [path, labelX, labelY] =
+    targetX < sourceX - 20
+      ? getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10, offset: 18 })
+      : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
       <BaseEdge id={id} path={path} className={selected ? 'shape-edge selected' : 'shape-edge'} interactionWidth={16} />
