@@ -40,6 +40,8 @@ export interface RunSummary {
   durationMs: number;
   /** Time spent in the epoch loop (training + validation). */
   trainingMs: number;
+  /** CPU time of the training process over the same span (user + system): steadier than wall time on a busy machine. */
+  trainingCpuMs: number;
   epochsCompleted: number;
   /** Training batches run, across epochs (a stopped run shows how far it got). */
   batchesCompleted: number;

@@ -139,6 +139,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
   let status: RunFinishedEvent['status'] = 'completed';
   let reason: string | null = null;
   let trainingMs = 0;
+  let trainingCpuMs = 0;
   let batchesCompleted = 0;
   let restoredBest = false;
   let artifactDir: string | null = null;
@@ -206,6 +207,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     // Shared across epochs: only the last batch of an epoch may bypass the interval, so tiny epochs cannot flood the host.
     let lastSent = 0;
     const loopStart = Date.now();
+    const cpuStart = process.cpuUsage();
 
     // 3. The epoch loop.
     epochs: for (let epoch = 1; epoch <= training.epochs; epoch++) {
@@ -303,6 +305,8 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       }
     }
     trainingMs = Date.now() - loopStart;
+    const cpu = process.cpuUsage(cpuStart);
+    trainingCpuMs = (cpu.user + cpu.system) / 1000;
 
     if (status === 'completed' && bestWeights && bestEpoch !== null && bestEpoch !== history.length) {
       model.setWeights(bestWeights);
@@ -366,6 +370,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
       trainingMs,
+      trainingCpuMs,
       epochsCompleted: history.length,
       batchesCompleted,
       paramCount,
