@@ -67,6 +67,8 @@ const command: Command = {
       );
     process.stdout.write(`Tensorloom is serving ${root}\nOpen this URL in a browser (it contains the access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`);
     if (values.open) openBrowser(server.url);
+    // Probe backends now (loads TensorFlow.js, may run nvidia-smi) so the first Open in the UI does not wait for it.
+    void server.host.handle('appInfo', {}, { send: () => undefined }).catch(() => undefined);
     await new Promise<void>((done) => {
       const stop = () => {
         process.off('SIGINT', stop);

@@ -266,6 +266,7 @@ if (!app.requestSingleInstanceLock()) {
     registerIpc();
     await refreshMenu();
     createWindow();
+    void host.handle('appInfo', {}, { send: () => undefined }).catch(() => undefined);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });

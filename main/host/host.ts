@@ -89,6 +89,7 @@ export class Host {
   readonly runs: RunManager;
   private readonly listeners = new Map<HostSession, (runId: string, event: TrainingEvent) => void>();
   private ready: Promise<void>;
+  private backends: Promise<BackendInfo[]> | null = null;
 
   constructor(readonly options: HostOptions) {
     this.access = new PathAccess(options.workspaceRoot ? [options.workspaceRoot] : []);
@@ -195,7 +196,11 @@ export class Host {
       version: this.options.version,
       host: this.options.kind,
       platform: process.platform,
-      backends: await (this.options.listBackends ?? defaultListBackends)(),
+      // Probing backends loads TensorFlow.js and may run nvidia-smi; the answer does not change while the app runs.
+      backends: await (this.backends ??= (this.options.listBackends ?? defaultListBackends)().catch((e: Error) => {
+        this.backends = null;
+        throw e;
+      })),
       nativeDialogs: Boolean(this.options.dialogs),
       workspaceRoot: this.options.workspaceRoot,
     }),
