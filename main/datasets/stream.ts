@@ -21,15 +21,18 @@ export function limitedCounts(train: number, validation: number, options: SplitO
   return { train: options.limit, validation: Math.min(validation, validation > 0 ? Math.max(1, v) : 0) };
 }
 
-const SHUFFLE_BUFFER = 4096;
+// The shuffle buffer is bounded by memory rather than count: small rows (most CSVs) then shuffle
+// across the whole file up to millions of rows, while big samples still keep memory flat.
+const SHUFFLE_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /**
  * A dataset read from files on every pass: `samples(split)` yields that split's encoded samples in
- * file order; training passes are shuffled through a bounded buffer so memory stays flat.
+ * file order; training passes are shuffled through a buffer bounded to 64 MB so memory stays flat.
  */
 export function streamingDataset(info: DatasetInfo, preprocessing: Preprocessing, seed: number, samples: (split: Split) => AsyncIterable<Sample>): Dataset {
   const inputSize = sizeOf(info.inputShape);
   const targetSize = sizeOf(info.targetShape);
+  const bufferSamples = Math.max(1024, Math.floor(SHUFFLE_BUFFER_BYTES / ((inputSize + targetSize) * 8)));
   return {
     info,
     preprocessing,
@@ -54,7 +57,7 @@ export function streamingDataset(info: DatasetInfo, preprocessing: Preprocessing
       for await (const s of samples(split)) {
         if (taken++ >= max) break;
         if (!options.shuffle) pending.push(s);
-        else if (buffer.length < SHUFFLE_BUFFER) buffer.push(s);
+        else if (buffer.length < bufferSamples) buffer.push(s);
         else {
           const j = Math.floor(random() * buffer.length);
           pending.push(buffer[j]!);

@@ -57,6 +57,33 @@ describe('CSV files', () => {
   });
 });
 
+describe('streaming', () => {
+  it('a CSV larger than the shuffle buffer yields every training row exactly once per epoch, in a seeded order', async () => {
+    const p = join(tmp, 'big.csv');
+    const lines = ['id,noise,label'];
+    for (let i = 0; i < 12_000; i++) lines.push(`${i},${(i * 7919) % 13},${i % 3 === 0 ? 'a' : 'b'}`);
+    writeFileSync(p, `${lines.join('\n')}\n`);
+    const d = await openDataset({ kind: 'csv', path: p, target: 'label' }, { validationSplit: 0.1, seed: 3 });
+    expect(d.info.trainSamples + d.info.validationSamples).toBe(12_000);
+    const { mean, std } = d.preprocessing.columns![0] as { mean: number; std: number };
+    const ids = async (epoch: number): Promise<number[]> => {
+      const out: number[] = [];
+      for await (const b of d.batches('train', { batchSize: 500, shuffle: true, epoch })) for (let i = 0; i < b.size; i++) out.push(Math.round(b.x[i * 2]! * std + mean));
+      return out;
+    };
+    const e1 = await ids(1);
+    expect(e1).toHaveLength(d.info.trainSamples);
+    expect(new Set(e1).size).toBe(e1.length);
+    // Shuffled across the whole file, not just within the buffer: early batches reach far into it.
+    expect(Math.max(...e1.slice(0, 500))).toBeGreaterThan(6000);
+    expect(await ids(1)).toEqual(e1);
+    expect(await ids(2)).not.toEqual(e1);
+    const val: number[] = [];
+    for await (const b of d.batches('validation', { batchSize: 500 })) for (let i = 0; i < b.size; i++) val.push(Math.round(b.x[i * 2]! * std + mean));
+    expect(val.filter((v) => e1.includes(v))).toEqual([]);
+  });
+});
+
 describe('CSV text column', () => {
   it('builds a word vocabulary from the training rows and yields int32 ids', async () => {
     const d = await openDataset({ kind: 'csvText', path: join(FIX, 'reviews.csv'), textColumn: 'text', target: 'label', options: { sequenceLength: 8 } }, { validationSplit: 0.25 });
