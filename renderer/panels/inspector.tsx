@@ -224,6 +224,63 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   );
 }
 
+function MetaField({ field, label, multiline }: { field: 'name' | 'description'; label: string; multiline?: boolean }) {
+  const value = useEditor((s) => s.graph[field]);
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const props = {
+    className: 'field-input',
+    'data-testid': `graph-${field}`,
+    value: draft,
+    spellCheck: false,
+    onFocus: () => beginEdit(`Edit graph ${field}`),
+    onBlur: endEdit,
+    onChange: (e: { target: { value: string } }) => {
+      setDraft(e.target.value);
+      const s = editorStore.getState();
+      if (s.graph[field] !== e.target.value) s.apply([{ kind: 'setMeta', field, from: s.graph[field], to: e.target.value }], `Edit graph ${field}`);
+    },
+  };
+  return (
+    <div className="field">
+      <label className="field-label">{label}</label>
+      {multiline ? <textarea {...props} rows={3} className="field-input textarea" /> : <input {...props} />}
+    </div>
+  );
+}
+
+const SHORTCUTS: [string, string][] = [
+  ['Tab / double-click', 'Add a layer by name'],
+  ['Ctrl+Z · Ctrl+Shift+Z', 'Undo · redo'],
+  ['Ctrl+C/X/V/D', 'Copy · cut · paste · duplicate'],
+  ['Ctrl+A · Delete', 'Select all · delete'],
+  ['Shift+drag', 'Select with a box'],
+  ['F · Shift+L', 'Fit view · arrange'],
+  ['Ctrl+S', 'Save'],
+];
+
+function GraphInspector({ selected }: { selected: number }) {
+  return (
+    <div className="inspector-graph">
+      {selected > 1 && <div className="empty-note">{selected} layers selected.</div>}
+      <div className="inspector-head plain">
+        <span className="inspector-kind">Graph</span>
+      </div>
+      <MetaField field="name" label="Name" />
+      <MetaField field="description" label="Description" multiline />
+      <p className="hint">Select a layer to edit its parameters. Drag layers from the palette, or double-click the canvas (or press Tab) to add one by name.</p>
+      <dl className="shortcuts">
+        {SHORTCUTS.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
 /** The inspector: a form generated from the selected layer's params schema, validating as the user types. */
 export function Inspector() {
   const selected = useEditor((s) => (s.selection.nodes.size === 1 ? [...s.selection.nodes][0]! : s.selection.nodes.size));
@@ -232,10 +289,7 @@ export function Inspector() {
       {typeof selected === 'string' ? (
         <NodeInspector key={selected} nodeId={selected} />
       ) : (
-        <div className="empty-note">
-          {selected > 1 ? `${selected} layers selected.` : 'Select a layer to edit its parameters.'}
-          <p className="hint">Drag layers from the palette, or double-click the canvas (or press Tab) to add one by name.</p>
-        </div>
+        <GraphInspector selected={selected} />
       )}
     </div>
   );
