@@ -44,6 +44,12 @@ export const LiveChart = memo(function LiveChart({ name }: { name: string }) {
       const sum = chart.summary();
       box.dataset.points = String(sum.reduce((a, l) => a + l.n, 0));
       box.dataset.summary = JSON.stringify(sum);
+      // bench/charts.ts measures event-to-pixel latency through this hook; absent in normal use.
+      const probe = (window as { __tensorloomChartProbe?: (chart: string, lastEventTime: number | null) => void }).__tensorloomChartProbe;
+      if (probe) {
+        const st = trainingStore.getState();
+        probe(name, st.currentRunId ? (st.runs[st.currentRunId]?.state.lastTime ?? null) : null);
+      }
     };
     const ro = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: Math.max(120, el.clientHeight) }));
     ro.observe(el);

@@ -9,6 +9,7 @@ import { useTraining } from './training-store.js';
 /** Milliseconds as 1:05:03 / 4:07 / 12s. */
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const h = Math.floor(s / 3600);

@@ -48,11 +48,7 @@ export function RunsList() {
             <th />
             <th>Run</th>
             <th>Status</th>
-            <th>Started</th>
-            <th>Time</th>
-            <th>Backend</th>
-            <th>Final loss</th>
-            <th>Best</th>
+            <th>Final · best</th>
           </tr>
         </thead>
         <tbody>
@@ -60,23 +56,30 @@ export function RunsList() {
             const e = runs[id]!;
             const inCompare = selected.length ? selected.includes(id) : id === current;
             const p = runProgress(e.state);
+            const backend = e.state.started ? `${e.state.started.backend}` : null;
             return (
-              <tr key={id} data-testid={`run-${id}`} className={`${id === current && !selected.length ? 'current' : ''}${inCompare ? ' shown' : ''}`} onClick={(ev) => toggle(id, ev.ctrlKey || ev.metaKey || ev.shiftKey)}>
+              <tr key={id} data-testid={`run-${id}`} className={`${id === current && !selected.length ? 'current' : ''}${inCompare ? ' shown' : ''}`} onClick={(ev) => toggle(id, ev.ctrlKey || ev.metaKey || ev.shiftKey)} title={e.state.started ? `${e.state.started.backend} · ${e.state.started.device}` : undefined}>
                 <td onClick={(ev) => ev.stopPropagation()}>
                   <input type="checkbox" aria-label={`Compare run ${runLabel(trainingStore.getState(), id)}`} checked={inCompare} onChange={() => toggle(id, true)} />
                 </td>
                 <td>
-                  <i className="tl-swatch" style={{ borderColor: e.color }} /> {runLabel(trainingStore.getState(), id)}
-                  {e.datasetName && <span className="muted"> · {e.datasetName}</span>}
+                  <div>
+                    <i className="tl-swatch" style={{ borderColor: e.color }} /> <b>{runLabel(trainingStore.getState(), id)}</b>
+                    {e.datasetName && <span className="muted"> · {e.datasetName}</span>}
+                  </div>
+                  <div className="muted small">
+                    {new Date(e.startedAt).toLocaleTimeString()}
+                    {backend && ` · ${backend}`}
+                  </div>
                 </td>
-                <td className={`status ${e.state.phase}`} title={e.state.error ?? undefined}>
-                  {e.state.phase}
+                <td title={e.state.error ?? undefined}>
+                  <div className={`status ${e.state.phase}`}>{e.state.phase}</div>
+                  <div className="muted small">{formatDuration(e.state.finished?.durationMs ?? (e.state.firstTime ? p.elapsedMs : null))}</div>
                 </td>
-                <td>{new Date(e.startedAt).toLocaleTimeString()}</td>
-                <td>{formatDuration(e.state.finished?.durationMs ?? (e.state.firstTime ? p.elapsedMs : null))}</td>
-                <td>{e.state.started?.backend ?? '—'}</td>
-                <td>{formatValue(finalOf(e, 'loss') ?? finalOf(e, 'val_loss'))}</td>
-                <td>{bestText(e)}</td>
+                <td>
+                  <div>loss {formatValue(finalOf(e, 'loss') ?? finalOf(e, 'val_loss'))}</div>
+                  <div className="muted small">{bestText(e)}</div>
+                </td>
               </tr>
             );
           })}

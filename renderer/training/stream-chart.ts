@@ -90,6 +90,7 @@ export class StreamChart {
   private smoothCache = new Map<string, SmoothCache>();
   private sparseCache = new Map<string, SparseCache>();
   private zoomed = false;
+  private decim: { k: number; keys: string; buf: Series['buf']; weight: number; done: number; xs: GrowableArray; cols: GrowableArray[]; sparse: (number | null)[][] } | null = null;
   private hoverListeners = new Set<(h: HoverReadout | null) => void>();
   /** Time spent in the last render (build data + setData + draw), ms; the benchmark reads it. */
   lastRenderMs = 0;
@@ -107,6 +108,10 @@ export class StreamChart {
   }
 
   private plotOptions(size: { width: number; height: number }, series: uPlot.Series[] = [{}]): uPlot.Options {
+    // Canvas colours cannot be CSS variables: resolve the theme's now (the plot is rebuilt on theme-relevant changes).
+    const css = getComputedStyle(this.el);
+    const axis = css.getPropertyValue('--text-2').trim() || '#5a6374';
+    const grid = css.getPropertyValue('--border').trim() || 'rgba(128,128,128,0.2)';
     return {
       width: size.width,
       height: size.height,
@@ -119,12 +124,17 @@ export class StreamChart {
           : { range: (_u, min, max) => linRange(min, max) },
       },
       axes: [
-        { label: this.opts.xLabel, labelSize: 18, size: 36, stroke: 'var(--tl-chart-axis, #888)', grid: { stroke: 'rgba(128,128,128,0.15)', width: 1 }, ticks: { stroke: 'rgba(128,128,128,0.3)' } },
-        { size: 52, stroke: 'var(--tl-chart-axis, #888)', grid: { stroke: 'rgba(128,128,128,0.15)', width: 1 }, ticks: { stroke: 'rgba(128,128,128,0.3)' }, values: (_u, vals) => vals.map(formatTick) },
+        { label: this.opts.xLabel, labelSize: 16, size: 34, stroke: axis, labelFont: '11px system-ui, sans-serif', font: '11px system-ui, sans-serif', grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { size: 46, stroke: axis, font: '11px system-ui, sans-serif', grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, vals) => vals.map(formatTick) },
       ],
       series,
       hooks: {
-        setSelect: [() => (this.zoomed = true)],
+        setSelect: [
+          () => {
+            this.zoomed = true;
+            this.schedule(); // redraw the zoomed range at full resolution
+          },
+        ],
         setCursor: [(u) => this.emitHover(u)],
         draw: [
           () => {
@@ -221,6 +231,8 @@ export class StreamChart {
     if (fast) {
       const xsrc = dense[0]!.series;
       const n = xsrc.length;
+      if (!this.zoomed && n > this.maxBuckets() * 2) return this.decimated(lines, xsrc);
+      this.decim = null;
       const xs = xsrc.buf.xs.subarray(0, n);
       const cols: uPlot.AlignedData[number][] = [xs];
       for (const l of lines) {
@@ -246,6 +258,75 @@ export class StreamChart {
       cols.push(col);
     }
     return cols as uPlot.AlignedData;
+  }
+
+  private maxBuckets(): number {
+    return Math.max(256, Math.floor(this.plot.width * 1.5));
+  }
+
+  /**
+   * Min/max decimation for long series (TensorBoard and uPlot itself do the same per pixel): buckets of k points
+   * (k a power of two, so about 1.5 buckets per pixel) become two points each, the bucket's extremes in the order
+   * they occur. Complete buckets are kept between frames; only the open last bucket is recomputed, so an update
+   * costs O(k) plus a redraw of a few thousand points, however long the run. Hover read-outs use the full data.
+   */
+  private decimated(lines: ChartLine[], xsrc: Series): uPlot.AlignedData {
+    const n = xsrc.length;
+    let k = 1;
+    while (n / k > this.maxBuckets()) k *= 2;
+    const keys = lines.map((l) => l.key).join(',');
+    let d = this.decim;
+    if (!d || d.k !== k || d.keys !== keys || d.buf !== xsrc.buf || d.weight !== this.opts.smoothing) {
+      d = { k, keys, buf: xsrc.buf, weight: this.opts.smoothing, done: 0, xs: new GrowableArray(4096), cols: lines.map(() => new GrowableArray(4096)), sparse: lines.map(() => [] as (number | null)[]) };
+      this.decim = d;
+    }
+    const X = xsrc.buf.xs;
+    const ys = lines.map((l) => (l.role === 'smoothed' ? this.smoothed(l) : l.role === 'sparse' ? null : l.series.buf.ys));
+    d.xs.length = 2 * d.done;
+    for (const c of d.cols) c.length = 2 * d.done;
+    for (let b = d.done; b * k < n; b++) {
+      const i0 = b * k;
+      const i1 = Math.min(n, i0 + k);
+      d.xs.push(X[i0]!);
+      d.xs.push(X[i1 - 1]!);
+      for (let j = 0; j < lines.length; j++) {
+        const y = ys[j];
+        const col = d.cols[j]!;
+        if (!y) {
+          col.push(NaN);
+          col.push(NaN);
+          continue;
+        }
+        let lo = i0;
+        let hi = i0;
+        for (let i = i0 + 1; i < i1; i++) {
+          if (y[i]! < y[lo]!) lo = i;
+          else if (y[i]! > y[hi]!) hi = i;
+        }
+        col.push(y[Math.min(lo, hi)]!);
+        col.push(y[Math.max(lo, hi)]!);
+      }
+      if (i1 - i0 === k) d.done = b + 1;
+    }
+    const m = d.xs.length;
+    const out: uPlot.AlignedData[number][] = [d.xs.view()];
+    for (let j = 0; j < lines.length; j++) {
+      const l = lines[j]!;
+      if (l.role !== 'sparse') {
+        out.push(d.cols[j]!.view());
+        continue;
+      }
+      // Validation points (few): placed at the end of the bucket holding their step.
+      const col = d.sparse[j]!;
+      col.length = 0;
+      for (let i = 0; i < m; i++) col.push(null);
+      for (let i = 0; i < l.series.length; i++) {
+        const b = Math.floor(Math.min(n - 1, lowerBound(X, n, l.series.buf.xs[i]!)) / k);
+        col[Math.min(m - 1, 2 * b + 1)] = l.series.buf.ys[i]!;
+      }
+      out.push(col);
+    }
+    return out as uPlot.AlignedData;
   }
 
   private smoothed(l: ChartLine): Float64Array {

@@ -137,7 +137,7 @@ export function createTrainingStore() {
         // Runs of other graphs drop out of the view; live ones of this window stay.
         for (const id of s.order) {
           const e = s.runs[id];
-          if (e && e.source === 'live' && s.listedFor === listedFor) runs[id] = e;
+          if (e && e.source === 'live' && (s.listedFor === listedFor || s.listedFor === undefined)) runs[id] = e;
         }
         let i = Object.keys(runs).length;
         for (const info of list) {

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetDescription } from '../../graph/api/host.js';
+import type { TrainingEvent } from '../../graph/api/training.js';
+import { defaultTraining } from '../../graph/document.js';
+import { inferGraph } from '../../graph/infer.js';
+import { getTemplate } from '../../graph/templates/index.js';
+import { applyChanges } from '../../renderer/store/changes.js';
+import { chartLines, chartNames, effectiveXMode } from '../../renderer/training/chart-lines.js';
+import { checkFit } from '../../renderer/training/compat-check.js';
+import { diffSettings } from '../../renderer/training/settings-diff.js';
+import { formatTick, lowerBound, nearestIndex, unionX } from '../../renderer/training/stream-chart.js';
+import { createTrainingStore } from '../../renderer/training/training-store.js';
+
+const mnist: DatasetDescription = { name: 'mnist', task: 'classification', inputShape: [28, 28, 1], inputDtype: 'float32', targetShape: [], classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], vocabSize: null, trainSamples: 9000, validationSamples: 1000 };
+const iris: DatasetDescription = { name: 'iris', task: 'classification', inputShape: [4], inputDtype: 'float32', targetShape: [], classNames: ['setosa', 'versicolor', 'virginica'], vocabSize: null, trainSamples: 135, validationSamples: 15 };
+
+function mnistMlp() {
+  return getTemplate('mnist-mlp')!.build();
+}
+
+describe('dataset fit check and one-click fixes', () => {
+  it('mnist-mlp fits mnist', () => {
+    const g = mnistMlp();
+    expect(checkFit(g, inferGraph(g), mnist)).toEqual([]);
+  });
+
+  it('mnist-mlp on iris: the Input shape and the class count are wrong, each with a fix that makes it fit', () => {
+    let g = mnistMlp();
+    const issues = checkFit(g, inferGraph(g), iris);
+    expect(issues.map((i) => i.message)).toEqual([
+      "Input 'image' expects [28, 28, 1] but dataset 'iris' yields [4]; set the Input's shape to [4]",
+      "Output 'digit' has 10 units but dataset 'iris' has 3 classes; give the layer before it 3 units",
+    ]);
+    expect(issues.map((i) => i.fix?.label)).toEqual(["Set 'image' shape to [4]", "Set 'logits' units to 3"]);
+    for (const i of issues) g = applyChanges(g, i.fix!.changes);
+    expect(checkFit(g, inferGraph(g), iris)).toEqual([]);
+  });
+
+  it('a regression loss on a classification dataset offers categoricalCrossentropy', () => {
+    const g = mnistMlp();
+    const out = g.nodes.find((n) => n.type === 'Output')!;
+    out.params.loss = 'meanSquaredError';
+    const [issue] = checkFit(g, inferGraph(g), mnist);
+    expect(issue!.message).toMatch(/uses meanSquaredError, a regression loss, but dataset 'mnist' is a classification dataset with 10 classes/);
+    expect(issue!.fix!.label).toBe("Use categoricalCrossentropy on 'digit'");
+  });
+});
+
+describe('settings diff', () => {
+  it('lists only fields that differ, nested fields dotted, unknown runs as ?', () => {
+    const a = defaultTraining();
+    const b = { ...defaultTraining(), learningRate: 0.01, earlyStopping: { ...a.earlyStopping, patience: 5 }, dataset: { kind: 'builtin' as const, name: 'mnist' } };
+    const rows = diffSettings([a, b, null]);
+    expect(rows).toEqual([
+      { field: 'dataset', values: ['null', 'mnist', '?'] },
+      { field: 'earlyStopping.patience', values: ['3', '5', '?'] },
+      { field: 'learningRate', values: ['0.001', '0.01', '?'] },
+    ]);
+    expect(diffSettings([a, a])).toEqual([]);
+  });
+});
+
+describe('chart helpers', () => {
+  it('binary searches and unions sorted x', () => {
+    const xs = [1, 3, 5, 7];
+    expect(lowerBound(xs, 4, 4)).toBe(2);
+    expect(lowerBound(xs, 4, 0)).toBe(0);
+    expect(lowerBound(xs, 4, 9)).toBe(4);
+    expect(nearestIndex(xs, 4, 3.9)).toBe(1);
+    expect(nearestIndex(xs, 4, 4.1)).toBe(2);
+    expect(nearestIndex(xs, 0, 1)).toBe(-1);
+    expect([...unionX([[1, 2, 4], [2, 3], [5]])]).toEqual([1, 2, 3, 4, 5]);
+    expect(formatTick(12_500)).toBe('12.5k');
+    expect(formatTick(0.00012)).toBe('1e-4');
+    expect(formatTick(0.25)).toBe('0.25');
+  });
+
+  const R = 'r1';
+  const ev = (e: Omit<TrainingEvent, 'runId' | 'time'> & { type: TrainingEvent['type'] }, time = 1): TrainingEvent => ({ runId: R, time, ...e }) as TrainingEvent;
+
+  it('one run per batch: raw + smoothed + validation lines; two runs overlay without the raw lines', () => {
+    const store = createTrainingStore();
+    store.getState().addRun(R, {});
+    store.getState().replay(R, [
+      ev({ type: 'runStarted', backend: 'cpu', device: 'x', backendNotes: [], paramCount: 1, samplesPerEpoch: 4, validationSamples: 1, batchesPerEpoch: 2, epochs: 1, batchSize: 2 } as never),
+      ev({ type: 'batch', epoch: 1, batch: 1, step: 1, loss: 1, metrics: { loss: 1, acc: 0.2 }, samplesPerSecond: 1 } as never),
+      ev({ type: 'batch', epoch: 1, batch: 2, step: 2, loss: 0.8, metrics: { loss: 0.8, acc: 0.4 }, samplesPerSecond: 1 } as never),
+      ev({ type: 'epoch', epoch: 1, loss: 0.9, metrics: { acc: 0.3, val_loss: 0.85, val_acc: 0.35 }, durationMs: 1 } as never),
+    ]);
+    let s = store.getState();
+    expect(chartNames(s)).toEqual(['loss', 'acc']);
+    expect(chartLines(s, 'loss').map((l) => [l.label, l.role])).toEqual([
+      ['loss (raw)', 'raw'],
+      ['loss', 'smoothed'],
+      ['val_loss', 'sparse'],
+    ]);
+    store.getState().set({ xMode: 'epoch' });
+    expect(chartLines(store.getState(), 'acc').map((l) => l.label)).toEqual(['acc', 'val_acc']);
+    store.getState().set({ xMode: 'step' });
+    store.getState().addRun('r2', {});
+    store.getState().toggleSelected(R, true);
+    s = store.getState();
+    expect(s.selected).toEqual(['r2', R]);
+    expect(chartLines(s, 'loss').map((l) => l.label)).toEqual(['#1 loss', '#1 val_loss']);
+    // A saved run without batch events forces the per-epoch axis for the comparison.
+    store.getState().setListed([{ runId: 'old', graphPath: null, graphName: 'g', startedAt: 0, status: 'completed', epochs: 1, bestMetrics: null, artifactDir: null }], null);
+    store.getState().setHistory('old', [ev({ type: 'epoch', epoch: 1, loss: 0.5, metrics: { val_loss: 0.6 }, durationMs: 1 } as never) as never], null);
+    store.getState().toggleSelected('old', true);
+    s = store.getState();
+    expect(effectiveXMode(s, s.selected.map((id) => s.runs[id]!))).toBe('epoch');
+  });
+});
