@@ -32,7 +32,9 @@ export interface TrainingProcessOptions {
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** The worker module's path, for hosts that start it themselves (Electron's utilityProcess.fork). */
+export const TRAINING_WORKER_PATH = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const WORKER = TRAINING_WORKER_PATH;
 
 function tsxLoader(): string {
   // Resolved here rather than by the child, which may run in a folder where 'tsx' is not resolvable.
