@@ -221,8 +221,6 @@ export const HOST_EVENTS = {
   onMenuCommand: z.object({ command: z.enum(MENU_COMMANDS) }).strict(),
   /** The OS or a second app instance asked to open a file in this window. */
   onOpenFile: z.object({ file: OpenedFileSchema }).strict(),
-  /** The window is about to close: the renderer answers with `setDirty` state already known; informative only. */
-  onCloseRequested: Empty,
 } as const;
 
 /** A method name. */
