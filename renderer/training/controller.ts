@@ -4,7 +4,6 @@ import type { DatasetRef, TrainingSettings } from '../../graph/document.js';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { editorStore } from '../store/editor-store.js';
-import { applyChanges, type Change } from '../store/changes.js';
 import { checkFit, type FitIssue } from './compat-check.js';
 import { isActive } from './run-state.js';
 import { trainingStore } from './training-store.js';
@@ -66,26 +65,13 @@ function notice(text: string, kind: 'info' | 'error' = 'info'): void {
   ts().set({ notice: { text, kind } });
 }
 
-/** Writes the graph's training settings (saved with the graph file). */
+/** Writes the graph's training settings (saved with the graph file) as one undoable edit. */
 export function editTraining(patch: Partial<TrainingSettings>, label = 'Change training settings'): void {
   const s = ed();
   const from = s.graph.training;
   const to = { ...from, ...patch };
   if (JSON.stringify(from) === JSON.stringify(to)) return;
-  const change = { kind: 'setTraining', from, to } as unknown as Change;
-  if (supportsTrainingChange()) s.apply([change], label);
-  // Until the editor's change list has a training edit, write the document directly (not undoable).
-  else editorStore.setState({ graph: { ...s.graph, training: to } });
-}
-
-function supportsTrainingChange(): boolean {
-  try {
-    const g = ed().graph;
-    const probe = applyChanges(g, [{ kind: 'setTraining', from: g.training, to: g.training } as unknown as Change]);
-    return !!probe && probe.training === g.training && Array.isArray(probe.nodes);
-  } catch {
-    return false;
-  }
+  s.apply([{ kind: 'setTraining', from, to }], label);
 }
 
 /** Applies a compatibility fix (editor changes, one undo step). */

@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { DatasetRef } from '../../graph/document.js';
 import { useEditor } from '../store/editor-store.js';
 import { formatShape, type Shape } from '../../graph/shape.js';
-import { applyFix, dataStore, refreshDataset, useData } from './controller.js';
+import { applyFix, chooseDataset, dataStore, refreshDataset, useData } from './controller.js';
 import { checkFit } from './compat-check.js';
 
 /** The chosen dataset: facts, preview samples, and its fit with the graph (with one-click fixes). */
@@ -11,7 +12,15 @@ export function DatasetPanel() {
   const inference = useEditor((s) => s.inference);
   const { description, preview, error, loading, limit } = useData((s) => s);
   useEffect(() => void refreshDataset(), [ref]);
-  if (!ref) return <div className="tl-pad muted">Choose a dataset above to see its samples and whether it fits this graph.</div>;
+  if (!ref)
+    return (
+      <div className="tl-data">
+        <div className="tl-data-facts">
+          <span className="muted">Choose a built-in dataset above, or use your own data:</span>
+          <OwnDataForm />
+        </div>
+      </div>
+    );
   const issues = description ? checkFit(graph, inference, description) : [];
   return (
     <div className="tl-data">
@@ -59,6 +68,7 @@ export function DatasetPanel() {
             </div>
           </>
         )}
+        <OwnDataForm />
         <label className="tl-field">
           <span>Use only the first N training samples (quick trial; not saved)</span>
           <input
@@ -126,5 +136,68 @@ function ClassCounts({ names, labels }: { names: string[]; labels: (string | nul
       {names.length > 20 ? ', …' : ''}
       {counts.size > 0 && <span className="muted"> (preview: {[...counts].map(([k, v]) => `${k}×${v}`).join(' ')})</span>}
     </div>
+  );
+}
+
+/** The user's own data: a CSV file, an image folder (one subfolder per class) or a text file. */
+function OwnDataForm() {
+  const ref = useEditor((s) => s.graph.training.dataset);
+  const own = ref && ref.kind !== 'builtin' ? ref : null;
+  const [kind, setKind] = useState<Exclude<DatasetRef['kind'], 'builtin'>>(own?.kind ?? 'csv');
+  const [path, setPath] = useState(own?.path ?? '');
+  const [target, setTarget] = useState(own && 'target' in own ? own.target : '');
+  const [textColumn, setTextColumn] = useState(own && own.kind === 'csvText' ? own.textColumn : 'text');
+  const [color, setColor] = useState<'rgb' | 'grayscale'>(own && own.kind === 'images' ? own.color : 'rgb');
+  const needsTarget = kind === 'csv' || kind === 'csvText';
+  const ready = path.trim() !== '' && (!needsTarget || target.trim() !== '');
+  const use = () => {
+    const p = path.trim();
+    const next: DatasetRef =
+      kind === 'csv' ? { kind, path: p, target: target.trim() } : kind === 'csvText' ? { kind, path: p, textColumn: textColumn.trim(), target: target.trim() } : kind === 'images' ? { kind, path: p, color } : { kind, path: p };
+    chooseDataset(next);
+  };
+  return (
+    <details className="tl-own" open={!!own}>
+      <summary>Your own data</summary>
+      <div className="tl-own-form">
+        <label className="tl-field">
+          <span>Kind</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} data-testid="own-data-kind">
+            <option value="csv">CSV table (numeric/categorical columns)</option>
+            <option value="csvText">CSV with a text column (text classification)</option>
+            <option value="images">Image folder (one subfolder per class)</option>
+            <option value="text">Text file (character language model)</option>
+          </select>
+        </label>
+        <label className="tl-field">
+          <span>Path (relative to the graph file, or absolute)</span>
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={kind === 'images' ? 'data/images' : kind === 'text' ? 'data/corpus.txt' : 'data/table.csv'} data-testid="own-data-path" />
+        </label>
+        {needsTarget && (
+          <label className="tl-field">
+            <span>Target column</span>
+            <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="label" data-testid="own-data-target" />
+          </label>
+        )}
+        {kind === 'csvText' && (
+          <label className="tl-field">
+            <span>Text column</span>
+            <input value={textColumn} onChange={(e) => setTextColumn(e.target.value)} />
+          </label>
+        )}
+        {kind === 'images' && (
+          <label className="tl-field">
+            <span>Colour</span>
+            <select value={color} onChange={(e) => setColor(e.target.value as 'rgb' | 'grayscale')}>
+              <option value="rgb">RGB</option>
+              <option value="grayscale">Grayscale</option>
+            </select>
+          </label>
+        )}
+        <button disabled={!ready} onClick={use} data-testid="own-data-use">
+          Use this data
+        </button>
+      </div>
+    </details>
   );
 }

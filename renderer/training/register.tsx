@@ -34,6 +34,18 @@ export function stopCommand(): void {
   if (e && isActive(e.state)) void stopRun(e.runId);
 }
 
+// The desktop shell's Run menu (Train, Stop) and View > Toggle Training arrive as menu commands.
+queueMicrotask(() => {
+  getHost()?.subscribe('onMenuCommand', ({ command }) => {
+    if (command === 'train') trainCommand();
+    else if (command === 'stop') stopCommand();
+    else if (command === 'toggleTraining') {
+      const ui = useUi.getState();
+      ui.set(ui.dockTab === 'training' && ui.dockOpen ? { dockOpen: false } : { dockTab: 'training', dockOpen: true });
+    }
+  });
+});
+
 if (typeof window !== 'undefined') {
   window.addEventListener('keydown', (e) => {
     if (!(e.ctrlKey || e.metaKey)) return;

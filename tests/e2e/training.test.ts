@@ -74,6 +74,11 @@ describe('training in the window', () => {
     await setNumber('sample-limit', LIMIT);
     await tid('training-tab-settings').click();
     await setNumber('setting-epochs', 2);
+    // Settings are part of the document (saved with the graph): the edit undoes and redoes like any other.
+    await tid('undo-button').click();
+    await expect.poll(() => tid('setting-epochs').inputValue()).toBe('3');
+    await tid('redo-button').click();
+    await expect.poll(() => tid('setting-epochs').inputValue()).toBe('2');
     await setNumber('setting-batch-size', 32);
     await expect(await tid('backend-badge').textContent()).toMatch(/auto → \w+/);
   });
