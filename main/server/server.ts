@@ -139,6 +139,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     });
     ws.on('close', () => host.closeSession(session));
+    // A malformed frame or an oversized message must drop this connection, not crash the server.
+    ws.on('error', () => ws.terminate());
   };
 
   await new Promise<void>((ok, fail) => {
