@@ -1,4 +1,4 @@
-import type { EpochEvent, RunFinishedEvent, RunStartedEvent, TrainingEvent } from '../../graph/api/training.js';
+import type { BatchEvent, EpochEvent, RunFinishedEvent, RunStartedEvent, TrainingEvent } from '../../graph/api/training.js';
 import { appendPoint, emptySeries, type Series } from './series.js';
 
 // The state of one run as the UI sees it, folded from the training protocol's events by a pure reducer.
@@ -27,7 +27,9 @@ export interface RunState {
   epoch: number;
   batch: number;
   samplesPerSecond: number;
-  /** Per-batch training values by log name (`loss`, `acc`, ...); x = step. */
+  /** The latest batch event (its running means recover per-interval values). */
+  lastBatch: BatchEvent | null;
+  /** Per-batch training values by log name (`loss`, `acc`, ...); x = step. Means over the batches since the previous event. */
   batchSeries: Readonly<Record<string, Series>>;
   /** Per-epoch values by log name (`loss`, `acc`, `val_loss`, `val_acc`, ...); x = epoch (1-based). */
   epochSeries: Readonly<Record<string, Series>>;
@@ -63,6 +65,7 @@ export function initialRunState(runId: string): RunState {
     epoch: 0,
     batch: 0,
     samplesPerSecond: 0,
+    lastBatch: null,
     batchSeries: {},
     epochSeries: {},
     valAtStep: {},
@@ -94,8 +97,18 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'batch': {
       // Batch events are throttled and may in principle arrive out of order on a reconnect; keep x increasing.
       if (action.step <= state.step) return state;
-      let batchSeries = appendTo(state.batchSeries, 'loss', action.step, action.loss);
-      for (const [k, v] of Object.entries(action.metrics)) if (k !== 'loss') batchSeries = appendTo(batchSeries, k, action.step, v);
+      // The engine reports Keras-style running means over the epoch so far. Charted as they are, every epoch
+      // boundary would look like a sudden drop; the mean over the batches since the previous event is what
+      // TensorBoard plots per step, so that is recovered: (mean_j * b_j - mean_i * b_i) / (b_j - b_i).
+      const prev = state.lastBatch && state.lastBatch.epoch === action.epoch && state.lastBatch.batch < action.batch ? state.lastBatch : null;
+      const recent = (k: string, v: number | null): number | null => {
+        if (v === null || !prev) return v;
+        const before = k === 'loss' ? prev.loss : prev.metrics[k];
+        if (before === null || before === undefined) return v;
+        return (v * action.batch - before * prev.batch) / (action.batch - prev.batch);
+      };
+      let batchSeries = appendTo(state.batchSeries, 'loss', action.step, recent('loss', action.loss));
+      for (const [k, v] of Object.entries(action.metrics)) if (k !== 'loss') batchSeries = appendTo(batchSeries, k, action.step, recent(k, v));
       return {
         ...base,
         phase: state.phase === 'starting' ? 'running' : state.phase,
@@ -104,6 +117,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
         batch: action.batch,
         samplesPerSecond: action.samplesPerSecond,
         batchSeries,
+        lastBatch: action,
       };
     }
     case 'epoch': {

@@ -72,6 +72,15 @@ describe('run-state reducer', () => {
     expect(runProgress(st).etaMs).toBeNull();
   });
 
+  it('per-batch values are the means since the previous event, recovered from the running epoch means', () => {
+    const ev = (step: number, batch: number, epoch: number, loss: number, acc: number): TrainingEvent => ({ type: 'batch', runId: R, time: step, epoch, batch, step, loss, metrics: { loss, acc }, samplesPerSecond: 1 });
+    // Epoch 1: running mean 2.0 after batch 1, 1.5 after batch 3 -> batches 2-3 averaged (1.5*3 - 2*1) / 2 = 1.25.
+    // Epoch 2 starts over: its first running mean is taken as it is.
+    const st = replayRun(R, [started(), ev(1, 1, 1, 2, 0.1), ev(3, 3, 1, 1.5, 0.3), ev(5, 1, 2, 0.9, 0.6)]);
+    expect([...ysOf(st.batchSeries.loss!)]).toEqual([2, 1.25, 0.9]);
+    expect([...ysOf(st.batchSeries.acc!)].map((v) => +v.toFixed(6))).toEqual([0.1, 0.4, 0.6]);
+  });
+
   it('progress mid-run: epoch, batch and ETA from the average step time', () => {
     const st = replayRun(R, [started(1000), batch(1, 2, 0.1, 1100), batch(2, 1.9, 0.2, 1200), batch(5, 1.5, 0.3, 1500)]);
     const p = runProgress(st);
