@@ -1,11 +1,13 @@
 // Loads the desktop app's real main process (bundled as for `npm start`) against a stand-in `electron` module, and
 // checks the security settings and the IPC rules; the Electron runtime itself cannot be downloaded here.
 import { build } from 'esbuild';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeGraph } from '../../graph/document.js';
+import { getTemplate } from '../../graph/templates/index.js';
 import { PACKAGE_ROOT } from '../../main/host/paths.js';
 import type { state as FakeState } from '../fixtures/electron/fake-electron.js';
 import { ensureRendererBuilt } from '../e2e/harness.js';
@@ -93,6 +95,15 @@ describe('desktop main process', () => {
     expect(posted.ports[0]).toBe(channel.port2);
     menu.find((m) => m.label === '&File')!.submenu.find((i) => i.label === 'Save')!.click!();
     expect(channel.port1.sent).toEqual([{ event: 'onMenuCommand', payload: { command: 'save' } }]);
+  });
+
+  it('opens a graph file a second instance was started with in the existing window', async () => {
+    const file = join(dataDir, 'second.tlgraph');
+    await writeFile(file, serializeGraph(getTemplate('iris-mlp')!.build()));
+    const channel = fake.channels.at(-1)!;
+    fake.app!.emit('second-instance', {}, ['/opt/Tensorloom/tensorloom', 'second.tlgraph'], dataDir);
+    await expect.poll(() => channel.port1.sent.length).toBe(2);
+    expect(channel.port1.sent[1]).toMatchObject({ event: 'onOpenFile', payload: { file: { path: file, name: 'second.tlgraph' } } });
   });
 
   it('shows the file name and dirty marker in the title and asks before closing unsaved work', () => {
