@@ -12,6 +12,9 @@ function finalOf(e: RunEntry, key: string): number | null {
   if (fm && key in fm) return fm[key] ?? null;
   const s = e.state.epochSeries[key];
   if (s && s.length) return s.buf.ys[s.length - 1]!;
+  // A run stopped before its first epoch ended: its latest batch value.
+  const b = e.state.batchSeries[key];
+  if (b && b.length) return b.buf.ys[b.length - 1]!;
   return e.info?.bestMetrics?.[key] ?? null;
 }
 

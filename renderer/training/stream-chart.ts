@@ -105,7 +105,15 @@ export class StreamChart {
   ) {
     this.opts = opts;
     this.plot = new uPlot(this.plotOptions(size), [[]], el);
+    // Axis colours are resolved from the theme when the plot is built: rebuild when the theme changes.
+    this.themeObserver = new MutationObserver(() => {
+      this.structureKey = '';
+      this.schedule();
+    });
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   }
+
+  private readonly themeObserver: MutationObserver;
 
   private plotOptions(size: { width: number; height: number }, series: uPlot.Series[] = [{}]): uPlot.Options {
     // Canvas colours cannot be CSS variables: resolve the theme's now (the plot is rebuilt on theme-relevant changes).
@@ -384,6 +392,7 @@ export class StreamChart {
   }
 
   destroy(): void {
+    this.themeObserver.disconnect();
     if (this.frame) cancelAnimationFrame(this.frame);
     this.plot.destroy();
   }

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, screenshot, startApp, type TestApp, type TestBrowser } from './harness.js';
@@ -71,6 +72,7 @@ describe('training in the window', () => {
     await tid('training-tab-data').click();
     await expect.poll(() => tid('dataset-preview').locator('img').count(), { timeout: 30_000 }).toBeGreaterThan(4);
     await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+    await screenshot(page, 'training-data-tab');
     await setNumber('sample-limit', LIMIT);
     await tid('training-tab-settings').click();
     await setNumber('setting-epochs', 2);
@@ -129,17 +131,17 @@ describe('training in the window', () => {
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
     const { readFile } = await import('node:fs/promises');
-    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: { paths: string[]; weights: tfjs.io.WeightsManifestEntry[] }[] };
     const buffers = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
     const weightData = Buffer.concat(buffers);
     const model = await tf.loadLayersModel(
       tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+        modelTopology: modelJson.modelTopology as tfjs.io.ModelArtifacts['modelTopology'],
         weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
         weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
       }),
     );
-    const out = model.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor;
+    const out = model.predict(tf.zeros([1, 28, 28, 1])) as tfjs.Tensor;
     expect(out.shape).toEqual([1, 10]);
     const sum = (await out.sum().data())[0]!;
     expect(sum).toBeCloseTo(1, 3);
@@ -164,6 +166,9 @@ describe('training in the window', () => {
     expect(await tid('settings-diff').textContent()).toMatch(/status/);
     await page.mouse.move(0, 0);
     await screenshot(page, 'training-compare');
+    for (let i = 0; i < 3 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark'; i++) await tid('theme-button').click();
+    await page.waitForTimeout(200);
+    await screenshot(page, 'training-compare-dark');
   });
 
   it('an incompatible dataset shows the reason and does not train', async () => {
