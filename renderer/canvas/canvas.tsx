@@ -11,6 +11,7 @@ import {
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
+  type OnConnectEnd,
   Position,
   type ReactFlowInstance,
 } from '@xyflow/react';
@@ -201,6 +202,25 @@ export function Canvas() {
     s.apply(connectChanges(s.graph, c.source, c.target, c.targetHandle), 'Connect');
   }, []);
 
+  // A wire released on a layer's body connects to its first free input; released on empty canvas it opens
+  // quick-add there, and the layer chosen gets connected (wiring and adding in one gesture).
+  const onConnectEnd: OnConnectEnd = useCallback((event, state) => {
+    if (state.isValid || state.toHandle || !state.fromNode || state.fromHandle?.type !== 'source') return;
+    const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
+    const target = document.elementFromPoint(point.clientX, point.clientY);
+    const nodeEl = target?.closest('.react-flow__node');
+    const s = editorStore.getState();
+    if (nodeEl) {
+      const id = nodeEl.getAttribute('data-id');
+      if (id && id !== state.fromNode.id) s.apply(connectChanges(s.graph, state.fromNode.id, id), 'Connect');
+      return;
+    }
+    if (target?.closest('[data-testid="canvas"]') && !target.closest('.react-flow__panel, .react-flow__minimap, .react-flow__controls') && instance.current) {
+      const flow = instance.current.screenToFlowPosition({ x: point.clientX, y: point.clientY });
+      useUi.getState().set({ quickAdd: { screen: { x: point.clientX, y: point.clientY }, flow: { x: flow.x + 10, y: flow.y - 40 }, connectFrom: state.fromNode.id } });
+    }
+  }, []);
+
   const isValidConnection: IsValidConnection<ShapeFlowEdge> = useCallback((c: Connection | Edge) => {
     return connectionProblem(editorStore.getState().graph, c.source, c.target, c.targetHandle) === null;
   }, []);
@@ -264,6 +284,7 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         connectionLineComponent={WiringLine}
         onNodeDragStart={() => editorStore.getState().begin('Move')}

@@ -169,6 +169,20 @@ describe('graph editor in Chromium', () => {
     await page.getByTestId('undo-button').click();
     await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(0);
 
+    // A wire dragged from an output and released on empty canvas opens quick-add; the new layer is connected.
+    await page.waitForTimeout(400); // the problems list scrolled the view to the node; let it settle
+    const out = await center('[data-testid="node-n3"] .react-flow__handle[data-handleid="out"]');
+    await page.mouse.move(out.x, out.y);
+    await page.mouse.down();
+    await page.mouse.move(out.x + 60, out.y + 150, { steps: 6 });
+    await page.mouse.up();
+    await page.getByTestId('quick-add').locator('input').fill('GaussianNoise');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => edgeLabels().count()).toBe(5);
+    expect(await page.locator('[data-layer-type="GaussianNoise"]').count()).toBe(1);
+    await page.getByTestId('undo-button').click();
+    await expect.poll(() => edgeLabels().count()).toBe(4);
+
     // Drop a BatchNormalization onto the Flatten → Dense edge: it lands in between.
     const label = await page.getByTestId('edge-e3').boundingBox();
     const canvas = (await page.getByTestId('canvas').boundingBox())!;
