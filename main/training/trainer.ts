@@ -342,7 +342,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     send({ type: 'checkpoint', epoch: restoredBest ? bestEpoch! : history.length, path: join(cmd.outDir, RUN_FILES.model), reason: restoredBest ? 'best weights' : status === 'stopped' ? 'stopped by user' : 'final weights' });
   } catch (e) {
     status = 'failed';
-    if (e instanceof RunFailure || e instanceof CompileError || e instanceof DatasetError) reason = e.message;
+    if (e instanceof RunFailure || e instanceof CompileError || e instanceof DatasetError || (e as Error)?.name === 'BackendUnavailableError') reason = (e as Error).message;
     else {
       const msg = (e as Error)?.message ?? String(e);
       reason = /out of memory|Array buffer allocation failed|allocation failed/i.test(msg)
