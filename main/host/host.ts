@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import {
   HostError,
   parseParams,
@@ -15,7 +15,7 @@ import {
 import type { TrainingEvent } from '../../graph/api/training.js';
 import { GRAPH_EXTENSION, loadGraph, serializeGraph, type DatasetRef } from '../../graph/document.js';
 import { getTemplate, TEMPLATES } from '../../graph/templates/index.js';
-import { PathAccess } from './access.js';
+import { isWithin, PathAccess } from './access.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { RecentFiles } from './recent.js';
 import { RecoveryStore } from './recovery.js';
@@ -186,6 +186,13 @@ export class Host {
     const baseDir = (await this.baseDirOf(graphPath)) ?? this.options.workspaceRoot;
     if (ref.kind === 'builtin') return baseDir;
     const full = resolve(baseDir ?? '/nonexistent', ref.path);
+    // The graph's folder may be a home folder: keep dataset reads to data files, never dotfiles such as ~/.ssh.
+    const shown = baseDir !== null && isWithin(resolve(baseDir), full) ? relative(resolve(baseDir), full) : full;
+    if (shown.split(/[\\/]/).some((seg) => seg.startsWith('.') && seg !== '.' && seg !== '..'))
+      throw new HostError('forbidden', `dataset path '${ref.path}' goes through a hidden file or folder; move the data to a visible folder`);
+    const allowed = ref.kind === 'images' ? null : ['.csv', '.tsv', '.txt', '.text', '.md'];
+    if (allowed && !allowed.includes(extname(full).toLowerCase()))
+      throw new HostError('forbidden', `dataset file '${ref.path}' must be a ${ref.kind === 'text' ? '.txt' : '.csv'} file (or one of ${allowed.join(', ')})`);
     if (baseDir !== null && (await new PathAccess([baseDir]).allows(full))) return baseDir;
     await this.access.check(full, 'dataset');
     return baseDir;

@@ -86,6 +86,22 @@ describe('file access rule', () => {
     expect(await readFile(outside, 'utf8')).toBe(serializeGraph(iris()));
   });
 
+  it("reads datasets next to a chosen graph, but not its folder's dotfiles or non-data files", async () => {
+    const home = join(base, 'home');
+    await mkdir(join(home, '.ssh'), { recursive: true });
+    await writeFile(join(home, '.ssh', 'id_rsa.csv'), 'secret,key\n1,2\n');
+    await writeFile(join(home, 'notes.json'), '{"a":1}');
+    await writeFile(join(home, 'data.csv'), 'a,b,label\n1,2,x\n3,4,y\n');
+    const graphPath = join(home, 'g.tlgraph');
+    await writeFile(graphPath, serializeGraph(iris()));
+    const host = new Host({ kind: 'electron', version: 't', dataDir, workspaceRoot: null, initialFile: graphPath, listBackends: async () => [] });
+    const preview = (path: string) => host.handle('datasets.preview', { dataset: { kind: 'csv', path, target: 'label' }, graphPath, count: 1 }, session);
+    expect(await code(preview('data.csv'))).toBe('ok');
+    expect(await code(preview('.ssh/id_rsa.csv'))).toBe('forbidden');
+    expect(await code(preview('notes.json'))).toBe('forbidden');
+    expect(await code(preview('../workspace/x.csv'))).toBe('forbidden');
+  });
+
   it('allows the file given at start, files inside the workspace, and recent files in a later session', async () => {
     const elsewhere = join(base, 'elsewhere');
     await mkdir(elsewhere);
