@@ -78,14 +78,30 @@ export function createBridgeClient(bridge: PreloadBridge): HostClient {
 
 const TOKEN_KEY = 'tensorloom.token';
 
-/** The access token: from the page URL (`?token=`), remembered for reloads of the same tab. */
-export function readToken(loc: Location = window.location, storage: Storage | null = safeSessionStorage()): string | null {
-  const fromUrl = new URLSearchParams(loc.search).get('token');
+/**
+ * The access token: from the page URL (`?token=`), remembered for reloads of the same tab, and then removed from the
+ * address bar so it does not show up in screenshots, screen shares or the history. Null when the page was loaded
+ * with the session cookie alone (the server set it when the tokened URL was first opened).
+ */
+export function readToken(loc: Location = window.location, storage: Storage | null = safeSessionStorage(), hist: History | null = safeHistory()): string | null {
+  const params = new URLSearchParams(loc.search);
+  const fromUrl = params.get('token');
   if (fromUrl) {
     storage?.setItem(TOKEN_KEY, fromUrl);
+    params.delete('token');
+    const rest = params.toString();
+    hist?.replaceState(hist.state, '', `${loc.pathname}${rest ? `?${rest}` : ''}${loc.hash}`);
     return fromUrl;
   }
   return storage?.getItem(TOKEN_KEY) ?? null;
+}
+
+function safeHistory(): History | null {
+  try {
+    return window.history;
+  } catch {
+    return null;
+  }
 }
 
 function safeSessionStorage(): Storage | null {
@@ -107,7 +123,8 @@ export function createWebSocketClient(url: string): HostClient {
     new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new HostError('failed', 'cannot reach the Tensorloom server; is `tensorloom serve` still running?'));
+      ws.onerror = () =>
+        reject(new HostError('failed', 'cannot reach the Tensorloom server: is `tensorloom serve` still running? If it was restarted, open the new URL it printed (the access token changes)'));
       ws.onclose = () => {
         socket = null;
         for (const p of pending.values()) p.reject(new HostError('failed', 'the connection to the Tensorloom server closed; try again'));
@@ -169,24 +186,23 @@ export function createWebSocketClient(url: string): HostClient {
   };
 }
 
-/** The WebSocket URL of the API on the serving origin. */
-export function apiSocketUrl(loc: Location, token: string): string {
+/** The WebSocket URL of the API on the serving origin (without a token the session cookie authenticates). */
+export function apiSocketUrl(loc: Location, token: string | null): string {
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${loc.host}/api?token=${encodeURIComponent(token)}`;
+  return `${proto}//${loc.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
 let shared: HostClient | null = null;
 
 /**
  * The host client for this page: the Electron preload bridge when present, otherwise a WebSocket to the serving
- * origin with the token from the page URL. Created once per page.
+ * origin with the token from the page URL (or the session cookie). Created once per page.
  */
 export function createHostClient(): HostClient {
   if (shared) return shared;
   if (window.tensorloom) return (shared = createBridgeClient(window.tensorloom));
-  const token = readToken();
-  if (!token) throw new HostError('forbidden', 'this page was opened without its access token; open the full URL that `tensorloom serve` printed (it ends in ?token=...)');
-  return (shared = createWebSocketClient(apiSocketUrl(window.location, token)));
+  // The page itself was served, so this browser holds the token (URL, tab storage or the server's cookie).
+  return (shared = createWebSocketClient(apiSocketUrl(window.location, readToken())));
 }
 
 export type { HostClient, HostMethod, HostParams, HostResult, HostEvent, HostEventPayload };

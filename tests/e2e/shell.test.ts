@@ -42,6 +42,23 @@ describe('tensorloom serve in Chromium', () => {
     // Give late effects (startup call, recent list) a moment to report errors.
     await page.waitForTimeout(500);
     expect(browser.errors).toEqual([]);
+    // The token leaves the address bar once the page has it (screenshots, screen sharing, history).
+    expect(page.url()).not.toContain('token');
+  });
+
+  it('works in a second tab opened without the token, through the session cookie', async () => {
+    await openApp(app, browser);
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(`${app.origin}/`);
+      await waitReady(tab);
+      await tab.getByTestId('open-button').first().click();
+      await tab.getByTestId('file-browser').waitFor();
+      // The listing came over the API socket, so the socket was accepted.
+      await expect.poll(() => tab.locator('.browser-path').textContent()).toBe(app.workspace);
+    } finally {
+      await tab.close();
+    }
   });
 
   it('opens a template instantiated through the API and shows its nodes', async () => {

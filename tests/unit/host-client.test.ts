@@ -58,16 +58,20 @@ describe('host client over the Electron bridge', () => {
 });
 
 describe('browser transport helpers', () => {
-  it('takes the token from the page URL and remembers it for reloads of the tab', () => {
+  it('takes the token from the page URL, remembers it for reloads and removes it from the address bar', () => {
     const store = new Map<string, string>();
     const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) } as Storage;
-    expect(readToken({ search: '?token=abc' } as Location, storage)).toBe('abc');
-    expect(readToken({ search: '' } as Location, storage)).toBe('abc');
-    expect(readToken({ search: '' } as Location, null)).toBeNull();
+    const replaced: string[] = [];
+    const hist = { state: null, replaceState: (_s: unknown, _t: string, url: string) => replaced.push(url) } as unknown as History;
+    expect(readToken({ search: '?token=abc&x=1', pathname: '/', hash: '#h' } as Location, storage, hist)).toBe('abc');
+    expect(replaced).toEqual(['/?x=1#h']);
+    expect(readToken({ search: '', pathname: '/', hash: '' } as Location, storage, hist)).toBe('abc');
+    expect(readToken({ search: '', pathname: '/', hash: '' } as Location, null, hist)).toBeNull();
   });
 
   it('builds the API socket URL on the serving origin', () => {
     expect(apiSocketUrl({ protocol: 'http:', host: '127.0.0.1:8787' } as Location, 'a b')).toBe('ws://127.0.0.1:8787/api?token=a%20b');
     expect(apiSocketUrl({ protocol: 'https:', host: 'x:1' } as Location, 't')).toBe('wss://x:1/api?token=t');
+    expect(apiSocketUrl({ protocol: 'http:', host: 'x:1' } as Location, null)).toBe('ws://x:1/api');
   });
 });
