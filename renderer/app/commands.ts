@@ -135,7 +135,16 @@ export function pasteText(text: string | null): boolean {
   if (!data) return false;
   pasteCount++;
   const s = st();
-  const { changes, nodeIds } = pasteChanges(s.graph, data, { x: 40 * pasteCount, y: 40 * pasteCount });
+  // Next to the originals when they are in this document; otherwise (another tab or file) in view.
+  const here = data.nodes.some((n) => s.graph.nodes.some((m) => m.id === n.id && m.position.x === n.position.x && m.position.y === n.position.y));
+  let offset = { x: 40 * pasteCount, y: 40 * pasteCount };
+  if (!here) {
+    const c = viewCenter();
+    const minX = Math.min(...data.nodes.map((n) => n.position.x));
+    const minY = Math.min(...data.nodes.map((n) => n.position.y));
+    offset = { x: Math.round(c.x - 100 - minX), y: Math.round(c.y - 60 - minY) };
+  }
+  const { changes, nodeIds } = pasteChanges(s.graph, data, offset);
   s.apply(changes, 'Paste');
   s.setSelection({ nodes: nodeIds, edges: [] });
   return true;

@@ -62,13 +62,26 @@ function sameNodeInference(a: NodeInference, b: NodeInference): boolean {
   );
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return false;
+}
+
+// Param values are primitives or flat arrays, so a shallow walk is enough (and much cheaper than JSON).
+function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => sameValue(a[k], b[k]));
+}
+
 /** Reuses the previous per-node objects where nothing changed, so only affected nodes re-render. */
 export function shareInference(prev: GraphInference | null, next: GraphInference): GraphInference {
   if (!prev) return next;
   for (const id of Object.keys(next.nodes)) {
     const p = prev.nodes[id];
     const n = next.nodes[id]!;
-    if (p && JSON.stringify(p.params) === JSON.stringify(n.params)) n.params = p.params;
+    if (p && sameParams(p.params, n.params)) n.params = p.params;
     if (p && sameNodeInference(p, n)) next.nodes[id] = p;
   }
   return next;
