@@ -37,20 +37,28 @@ function hostName(hostHeader: string): string {
   return (m?.[1] ?? '').toLowerCase();
 }
 
+/**
+ * The session cookie's name. Cookies are shared by all ports of a host, so each server (by its listening port) has
+ * its own, and two `tensorloom serve` on one machine do not overwrite each other's.
+ */
+export function cookieName(port: number): string {
+  return `tensorloom_token_${port}`;
+}
+
 /** The request's token: `?token=` or the session cookie set when the page was first loaded with it. */
-export function requestToken(req: IncomingMessage, url: URL): string | null {
+export function requestToken(req: IncomingMessage, url: URL, cookie = 'tensorloom_token'): string | null {
   const q = url.searchParams.get('token');
   if (q) return q;
-  const cookie = req.headers.cookie ?? '';
-  for (const part of cookie.split(';')) {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === 'tensorloom_token') return decodeURIComponent(v.join('='));
+    if (k === cookie) return decodeURIComponent(v.join('='));
   }
   return null;
 }
 
 /** Why a request must be refused, or null when it is allowed. */
-export function refusal(req: IncomingMessage, url: URL, opts: { token: string; hosts: Set<string> }): { status: number; reason: string } | null {
+export function refusal(req: IncomingMessage, url: URL, opts: { token: string; hosts: Set<string>; cookie?: string }): { status: number; reason: string } | null {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!opts.hosts.has(hostName(host))) return { status: 421, reason: `unexpected Host header '${host}'` };
   const origin = req.headers.origin;
@@ -58,6 +66,6 @@ export function refusal(req: IncomingMessage, url: URL, opts: { token: string; h
   // i.e. the same scheme-less host and port the request was addressed to (another local app's port is foreign).
   if (origin !== undefined && origin.toLowerCase() !== `http://${host}` && origin.toLowerCase() !== `https://${host}`)
     return { status: 403, reason: `foreign Origin '${origin}'` };
-  if (!tokenMatches(opts.token, requestToken(req, url))) return { status: 401, reason: 'missing or wrong access token' };
+  if (!tokenMatches(opts.token, requestToken(req, url, opts.cookie))) return { status: 401, reason: 'missing or wrong access token' };
   return null;
 }

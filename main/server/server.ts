@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { HostError, parseEvent, WireRequestSchema, type HostEvent, type HostEventPayload } from '../../graph/api/host.js';
 import { Host, type HostOptions, type HostSession } from '../host/host.js';
 import { RENDERER_DIST } from '../host/paths.js';
-import { allowedHosts, isLoopback, refusal, requestToken } from './security.js';
+import { allowedHosts, cookieName, isLoopback, refusal } from './security.js';
 
 /** Options of `startServer`. */
 export interface ServerOptions extends Omit<HostOptions, 'kind' | 'dialogs'> {
@@ -88,16 +88,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rendererDir = options.rendererDir ?? RENDERER_DIST;
   const host = new Host({ ...options, kind: 'server' });
   let hosts = new Set<string>();
+  let cookie = '';
 
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const refused = refusal(req, url, { token, hosts });
+    const refused = refusal(req, url, { token, hosts, cookie });
     if (refused) return sendText(res, refused.status, `refused: ${refused.reason}. Open the URL that 'tensorloom serve' printed.`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
     if (url.searchParams.get('token')) {
       // Asset requests made by the page carry no query; the cookie lets them through.
-      res.setHeader('Set-Cookie', `tensorloom_token=${encodeURIComponent(requestToken(req, url)!)}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
     }
     serveStatic(rendererDir, url, res).catch((e: Error) => sendText(res, 500, e.message));
   });
@@ -105,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const refused = url.pathname === '/api' ? refusal(req, url, { token, hosts }) : { status: 404, reason: 'not found' };
+    const refused = url.pathname === '/api' ? refusal(req, url, { token, hosts, cookie }) : { status: 404, reason: 'not found' };
     if (refused) {
       socket.end(`HTTP/1.1 ${refused.status} Refused\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nrefused: ${refused.reason}\n`);
       return;
@@ -149,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (http.address() as AddressInfo).port;
   hosts = allowedHosts(options.host);
+  cookie = cookieName(port);
   const shown = isLoopback(options.host) || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${shown}:${port}/?token=${token}`,

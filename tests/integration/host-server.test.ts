@@ -66,11 +66,11 @@ describe('serve WebSocket API', () => {
     const page = await fetch(`http://127.0.0.1:${server.port}/?token=${server.token}`);
     expect(page.status).toBe(503);
     expect(await page.text()).toMatch(/npm run build/);
-    const cookie = { headers: { cookie: `tensorloom_token=${server.token}` } };
+    const cookie = { headers: { cookie: `tensorloom_token_${server.port}=${server.token}` } };
     // Encoded slashes survive URL parsing and decode to '../'; the static handler must still stay in its folder.
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve) =>
-      request({ host: '127.0.0.1', port: server.port, path: '/..%2f..%2f..%2fetc%2fpasswd', headers: { host: `127.0.0.1:${server.port}`, cookie: `tensorloom_token=${server.token}` } }, (res) => {
+      request({ host: '127.0.0.1', port: server.port, path: '/..%2f..%2f..%2fetc%2fpasswd', headers: { host: `127.0.0.1:${server.port}`, cookie: `tensorloom_token_${server.port}=${server.token}` } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       }).end(),

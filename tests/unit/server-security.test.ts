@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, isLoopback, refusal, tokenMatches } from '../../main/server/security.js';
+import { allowedHosts, cookieName, isLoopback, refusal, tokenMatches } from '../../main/server/security.js';
 
 const token = 'secret-token';
 const check = (headers: Record<string, string>, path = `/?token=${token}`, bind = '127.0.0.1') =>
@@ -16,6 +16,13 @@ describe('serve request checks', () => {
 
   it('allows an SSH tunnel on another local port (same-origin, loopback name)', () => {
     expect(check({ host: '127.0.0.1:9000', origin: 'http://127.0.0.1:9000' })).toBeNull();
+  });
+
+  it("takes only this server's cookie: another serve on another port has its own", () => {
+    const req = (cookie: string) => ({ headers: { host: '127.0.0.1:8787', cookie } }) as unknown as IncomingMessage;
+    const opts = { token, hosts: allowedHosts('127.0.0.1'), cookie: cookieName(8787) };
+    expect(refusal(req(`${cookieName(8787)}=${token}`), new URL('/a.js', 'http://x'), opts)).toBeNull();
+    expect(refusal(req(`${cookieName(9000)}=${token}`), new URL('/a.js', 'http://x'), opts)).toMatchObject({ status: 401 });
   });
 
   it('refuses a missing or wrong token', () => {
