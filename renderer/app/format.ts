@@ -36,7 +36,7 @@ const HUES: Record<string, number> = {
   Pooling: 190,
   Normalization: 42,
   Recurrent: 330,
-  Attention: 12,
+  Attention: 26,
   Merge: 95,
   Activation: 285,
   Preprocessing: 170,
