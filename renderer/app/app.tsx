@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Component, useEffect, useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/canvas.js';
 import { Palette } from '../panels/palette.js';
@@ -220,6 +220,27 @@ function useHost(): void {
   }, []);
 }
 
+/** Keeps a rendering bug from blanking the window: says what happened and keeps the document recoverable. */
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <div className="start-screen">
+        <div className="start-inner">
+          <h1>Something went wrong</h1>
+          <p className="start-warning">{this.state.error.message}</p>
+          <p>Your unsaved work is kept as a recovery copy; reload the window to get it back. Please report this as a bug.</p>
+          <button className="button" onClick={() => this.setState({ error: null })}>Try again</button>
+        </div>
+      </div>
+    );
+  }
+}
+
 /** The application: start screen, or the editor with palette, canvas, inspector, dock and status bar. */
 export function App() {
   const screen = useEditor((s) => s.screen);
@@ -229,6 +250,7 @@ export function App() {
   useEffect(() => installShortcuts(), []);
   return (
     <div className="app">
+      <ErrorBoundary>
       {screen === 'start' ? (
         <StartScreen />
       ) : (
@@ -246,6 +268,7 @@ export function App() {
           <QuickAdd />
         </ReactFlowProvider>
       )}
+      </ErrorBoundary>
       <PromptDialog />
       <FileBrowser />
     </div>
