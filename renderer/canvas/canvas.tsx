@@ -268,6 +268,18 @@ export function Canvas() {
     useUi.getState().set({ quickAdd: { screen: { x: e.clientX, y: e.clientY }, flow, connectFrom: null } });
   }, []);
 
+  // The minimap subscribes once per node; on big graphs it would cost every drag frame a pass over all of
+  // them, so it steps aside while a drag is in progress.
+  const [dragging, setDragging] = useState(false);
+  const onDragStart = useCallback(() => {
+    editorStore.getState().begin('Move');
+    setDragging(true);
+  }, []);
+  const onDragStop = useCallback(() => {
+    editorStore.getState().commit();
+    setDragging(false);
+  }, []);
+
   const onInit = useCallback((rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>) => {
     instance.current = rf;
     setFlowInstance(rf as unknown as ReactFlowInstance);
@@ -287,10 +299,10 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         connectionLineComponent={WiringLine}
-        onNodeDragStart={() => editorStore.getState().begin('Move')}
-        onNodeDragStop={() => editorStore.getState().commit()}
-        onSelectionDragStart={() => editorStore.getState().begin('Move')}
-        onSelectionDragStop={() => editorStore.getState().commit()}
+        onNodeDragStart={onDragStart}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStart={onDragStart}
+        onSelectionDragStop={onDragStop}
         onInit={onInit}
         colorMode={theme}
         snapToGrid
@@ -308,7 +320,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />
+        {!(big && dragging) && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />}
       </ReactFlow>
     </div>
   );
