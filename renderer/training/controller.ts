@@ -81,11 +81,23 @@ export function applyFix(issue: FitIssue): void {
 
 const refKey = (ref: DatasetRef | null): string | null => (ref ? JSON.stringify(ref) : null);
 
+let loadingDataset: Promise<void> | null = null;
+
 /** Loads the description and preview of the graph's dataset when it changed. */
-export async function refreshDataset(force = false): Promise<void> {
+export function refreshDataset(force = false): Promise<void> {
+  const key = refKey(ed().graph.training.dataset);
+  if (!force && key === dataStore.getState().key) return loadingDataset ?? Promise.resolve();
+  const p = loadDataset();
+  loadingDataset = p;
+  void p.finally(() => {
+    if (loadingDataset === p) loadingDataset = null;
+  });
+  return p;
+}
+
+async function loadDataset(): Promise<void> {
   const ref = ed().graph.training.dataset;
   const key = refKey(ref);
-  if (!force && key === dataStore.getState().key) return;
   dataStore.setState({ key, description: null, preview: null, error: null, loading: ref !== null });
   if (!ref || !host) return;
   const graphPath = ed().filePath;
@@ -136,6 +148,8 @@ export async function startTraining(): Promise<string | null> {
   if (!host) return null;
   const current = ts().currentRunId ? ts().runs[ts().currentRunId!] : null;
   if (current && isActive(current.state) && current.source === 'live') return null;
+  // The fit check needs the dataset's description: wait for it when the dataset was just chosen.
+  await refreshDataset();
   const blocker = trainBlocker();
   if (blocker) {
     notice(blocker, 'error');

@@ -66,6 +66,22 @@ export function ProgressBar({ state }: { state: RunState | null }) {
   const now = useTick(live);
   if (!state) return <div className="tl-progress idle" data-testid="progress"><span className="muted">No run yet</span></div>;
   const p = runProgress(state, live ? Math.max(now, state.lastTime ?? 0) : undefined);
+  if (!state.started && !live) {
+    // A run from an earlier session: only its saved epochs are known.
+    const n = state.history.length;
+    return (
+      <div className={`tl-progress ${state.phase}`} data-testid="progress" data-phase={state.phase} data-step={state.step}>
+        <div className="tl-progress-bar">
+          <div style={{ width: state.phase === 'completed' ? '100%' : '0%' }} />
+        </div>
+        <span className="tl-progress-text">
+          {state.phase}
+          {n > 0 ? ` after ${n} epoch${n > 1 ? 's' : ''}` : ''}
+          {state.finished ? ` in ${formatDuration(state.finished.durationMs)}` : ''}
+        </span>
+      </div>
+    );
+  }
   const label =
     state.phase === 'starting'
       ? 'Compiling the model and loading data…'

@@ -77,7 +77,7 @@ export type TrainingStoreState = TrainingViewState & TrainingViewActions;
 /** Creates a training store (one per window; tests make their own). */
 export function createTrainingStore() {
   return createStore<TrainingStoreState>()((set, get) => {
-    const colorFor = (): string => RUN_COLORS[Object.keys(get().runs).length % RUN_COLORS.length]!;
+    const colorFor = (): string => RUN_COLORS[get().order.length % RUN_COLORS.length]!;
     return {
       runs: {},
       order: [],
@@ -149,6 +149,11 @@ export function createTrainingStore() {
         const order = Object.values(runs)
           .sort((a, b) => b.startedAt - a.startedAt)
           .map((e) => e.runId);
+        // Colours follow the run number (#1 = oldest), so a run keeps its colour across reloads.
+        order.forEach((id, k) => {
+          const color = RUN_COLORS[(order.length - 1 - k) % RUN_COLORS.length]!;
+          if (runs[id]!.color !== color) runs[id] = { ...runs[id]!, color };
+        });
         const currentRunId = s.currentRunId && runs[s.currentRunId] ? s.currentRunId : (order[0] ?? null);
         set({ runs, order, listedFor, currentRunId, selected: s.selected.filter((id) => runs[id]) });
       },

@@ -171,6 +171,20 @@ describe('training in the window', () => {
     await screenshot(page, 'training-compare-dark');
   });
 
+  it('keeps the runs of the graph across a reload, with their saved curves', async () => {
+    const before = await runRows();
+    await page.reload();
+    await tid('template-mnist-mlp').click();
+    await tid('dock-tab-training').click();
+    await expect.poll(runRows, { timeout: 20_000 }).toEqual(before);
+    // The completed run (the older one): its saved per-epoch history draws the curves.
+    await tid(before[1]!).click();
+    await expect.poll(async () => (await chartSummary('loss-chart')).map((l) => `${l.label}:${l.n}`).join(','), { timeout: 20_000 }).toBe('loss:2,val_loss:2');
+    expect(await phase()).toBe('completed');
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'training-after-reload');
+  });
+
   it('an incompatible dataset shows the reason and does not train', async () => {
     const before = (await runRows()).length;
     await tid('dataset-select').selectOption('iris');
