@@ -251,23 +251,23 @@ export function App() {
   return (
     <div className="app">
       <ErrorBoundary>
-      {screen === 'start' ? (
-        <StartScreen />
-      ) : (
-        <ReactFlowProvider>
-          <Toolbar />
-          <div className="workspace">
-            <Palette />
-            <main className="center">
-              <Canvas key={docSerial} />
-              <Dock />
-            </main>
-            <SidePanel />
-          </div>
-          <StatusBar />
-          <QuickAdd />
-        </ReactFlowProvider>
-      )}
+        {screen === 'start' ? (
+          <StartScreen />
+        ) : (
+          <ReactFlowProvider>
+            <Toolbar />
+            <div className="workspace">
+              <Palette />
+              <main className="center">
+                <Canvas key={docSerial} />
+                <Dock />
+              </main>
+              <SidePanel />
+            </div>
+            <StatusBar />
+            <QuickAdd />
+          </ReactFlowProvider>
+        )}
       </ErrorBoundary>
       <PromptDialog />
       <FileBrowser />
