@@ -196,6 +196,15 @@ describe('training in the window', () => {
     expect((await runRows()).length).toBe(before);
     // The one-click fixes are offered in the Data tab.
     await tid('training-tab-data').click();
-    await expect.poll(() => tid('fit-fix').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => tid('fit-fix').count(), { timeout: 20_000 }).toBe(2);
+    // One click per fix edits the graph through the editor (undoable); after both, iris fits and Train may run.
+    await tid('fit-fix').first().click();
+    await expect.poll(() => tid('fit-fix').count()).toBe(1);
+    await tid('fit-fix').first().click();
+    await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+    expect(await tid('node-n1').textContent()).toMatch(/\[null, 4\]/);
+    await tid('undo-button').click();
+    await tid('undo-button').click();
+    await expect.poll(() => tid('fit-fix').count()).toBe(2);
   });
 });
