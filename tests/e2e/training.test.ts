@@ -151,11 +151,23 @@ describe('training in the window', () => {
     await tid('training-tab-curves').click();
     await tid('train-button').click();
     await waitPhase(/running/);
-    await expect.poll(async () => Number(await tid('progress').getAttribute('data-step')), { timeout: 60_000, interval: 50 }).toBeGreaterThan(5);
+    await expect.poll(async () => Number(await tid('progress').getAttribute('data-step')), { timeout: 60_000, interval: 50 }).toBeGreaterThan(3);
+    // Pause holds the run (no new batches), Resume continues it.
+    await tid('pause-button').click();
+    await waitPhase(/paused/);
+    await page.waitForTimeout(300); // a batch already under way may still report
+    const held = await tid('progress').getAttribute('data-step');
+    await page.waitForTimeout(700);
+    expect(await tid('progress').getAttribute('data-step')).toBe(held);
+    expect(await tid('pause-button').textContent()).toMatch(/Resume/);
+    await tid('pause-button').click();
+    await waitPhase(/running/);
+    await expect.poll(async () => Number(await tid('progress').getAttribute('data-step')), { timeout: 30_000, interval: 50 }).toBeGreaterThan(Number(held));
     await tid('stop-button').click();
     await waitPhase(/stopped/);
-    const text = await tid('progress').textContent();
-    expect(text).toMatch(/Epoch 1\/2 · batch \d+\/\d+/);
+    // Stopped mid-epoch: the batch it stopped at is short of the epoch's end.
+    const [, batch, perEpoch] = (await tid('progress').textContent())!.match(/Epoch [12]\/2 · batch (\d+)\/(\d+)/)!;
+    expect(Number(batch)).toBeLessThan(Number(perEpoch));
     const [a, b] = await runRows();
     expect(a && b).toBeTruthy();
     // Compare: tick both runs; both appear on the charts and the settings diff lists what differed.
