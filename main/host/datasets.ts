@@ -114,3 +114,18 @@ export async function previewDataset(ref: DatasetRef, baseDir: string | null, co
   }
   return samples;
 }
+
+/** Validation samples saved by a run (preprocessed inputs, class ids) as the UI shows them, with predicted and true labels. */
+export function validationSampleViews(p: Preprocessing, samples: readonly { x: number[]; predicted: number; actual: number }[]): { sample: DatasetSample; predicted: string; actual: string; correct: boolean }[] {
+  const name = (id: number) => p.classNames?.[id] ?? String(id);
+  return samples.map(({ x, predicted, actual }) => {
+    const shape = p.inputShape;
+    let sample: DatasetSample;
+    if (p.image || (shape.length === 3 && p.inputDtype === 'float32')) {
+      const [h, w, c] = p.image ? [p.image.height, p.image.width, p.image.channels] : (shape as [number, number, number]);
+      sample = { kind: 'image', dataUrl: imageDataUrl(x, h, w, c), label: null };
+    } else if (p.words) sample = { kind: 'text', text: x.filter((id) => id !== 0).map((id) => (id === 1 ? '<unk>' : (p.words!.tokens[id - 2] ?? '<unk>'))).join(' '), label: null };
+    else sample = { kind: 'row', values: rowValues(p, x), label: null };
+    return { sample, predicted: name(predicted), actual: name(actual), correct: predicted === actual };
+  });
+}

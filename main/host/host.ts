@@ -20,7 +20,9 @@ import { writeFileAtomic } from './atomic-write.js';
 import { RecentFiles } from './recent.js';
 import { RecoveryStore } from './recovery.js';
 import { RunManager, type StartTraining } from './runs.js';
-import { describeDataset, listDatasets, previewDataset } from './datasets.js';
+import { describeDataset, listDatasets, previewDataset, validationSampleViews } from './datasets.js';
+import type { ValidationPredictions } from '../training/artifacts.js';
+import type { Preprocessing } from '../datasets/index.js';
 
 /** One connected renderer (a window or a browser tab): where pushed events go. */
 export interface HostSession {
@@ -336,9 +338,17 @@ export class Host {
       const { run, summary } = await this.runs.load(runId);
       const dir = summary?.artifactDir ?? run.artifactDir;
       if (!dir) throw new HostError('notFound', `run '${runId}' saved no results (it may have failed before its first epoch)`);
-      // summary.json is written by the training process (main/training/artifacts.ts).
-      const raw = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8').catch(() => 'null')) as { confusionMatrix?: { classNames: string[]; matrix: number[][] } | null } | null;
-      return { confusion: raw?.confusionMatrix ?? null, samples: [], regression: null };
+      // Files written by the training process (RUN_FILES and VALIDATION_FILE of main/training/artifacts.ts, named
+      // here so the host does not load the training code); absent ones leave their part empty.
+      const read = async <T,>(file: string): Promise<T | null> => JSON.parse(await readFile(join(dir, file), 'utf8').catch(() => 'null')) as T | null;
+      const saved = await read<{ confusionMatrix?: { classNames: string[]; matrix: number[][] } | null }>('summary.json');
+      const predictions = await read<ValidationPredictions>('validation-predictions.json');
+      const preprocessing = await read<Preprocessing>('preprocessing.json');
+      return {
+        confusion: saved?.confusionMatrix ?? null,
+        samples: predictions && preprocessing ? validationSampleViews(preprocessing, predictions.samples) : [],
+        regression: predictions?.regression ?? null,
+      };
     },
 
     'export.model': async ({ runId, dir }) => {

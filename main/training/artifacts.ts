@@ -14,6 +14,15 @@ import type { Preprocessing } from '../datasets/types.js';
 //   summary.json               status, backend, device, durations, best/final metrics, confusion matrix
 
 /** File names inside a run folder. */
+/** Validation predictions kept for the training view (sample grid, predicted vs actual); read by the host. */
+export const VALIDATION_FILE = 'validation-predictions.json';
+
+/** Contents of VALIDATION_FILE: inputs are preprocessed values, labels are class ids or target values. */
+export interface ValidationPredictions {
+  samples: { x: number[]; predicted: number; actual: number }[];
+  regression: { predicted: number[]; actual: number[] } | null;
+}
+
 export const RUN_FILES = { model: 'model.json', weights: 'weights.bin', graph: 'graph.tlgraph', settings: 'settings.json', preprocessing: 'preprocessing.json', metrics: 'metrics.csv', summary: 'summary.json' } as const;
 
 /** settings.json: what the run was asked to do. */

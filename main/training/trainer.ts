@@ -9,7 +9,7 @@ import { asReconstruction, checkCompatibility, wantsReconstruction } from '../da
 import { openDataset } from '../datasets/index.js';
 import { seededRandom } from '../datasets/memory.js';
 import { DatasetError, type Batch, type Dataset, type DatasetInfo } from '../datasets/types.js';
-import { metricsCsv, RUN_FILES, saveModel, type EpochRecord, type RunSettings, type RunSummary } from './artifacts.js';
+import { metricsCsv, RUN_FILES, saveModel, VALIDATION_FILE, type EpochRecord, type RunSettings, type RunSummary, type ValidationPredictions } from './artifacts.js';
 
 /** The backend a run trains on. */
 export interface UsedBackend {
@@ -144,6 +144,8 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
   let restoredBest = false;
   let artifactDir: string | null = null;
   let confusion: RunSummary['confusionMatrix'] = null;
+  const validationSamples: ValidationPredictions['samples'] = [];
+  let regression: ValidationPredictions['regression'] = null;
   const realRandom = Math.random;
 
   try {
@@ -329,9 +331,30 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
         for (let i = 0; i < batch.size; i++) {
           const row = matrix[batch.y[i]!];
           if (row) row[ids[i]!] = (row[ids[i]!] ?? 0) + 1;
+          // Up to 16 right and 16 wrong samples with their prediction, for the training view's results grid.
+          const right = ids[i] === batch.y[i];
+          if (validationSamples.filter((v) => (v.predicted === v.actual) === right).length < 16) {
+            const n = batch.x.length / batch.size;
+            validationSamples.push({ x: Array.from(batch.x.subarray(i * n, (i + 1) * n)), predicted: ids[i]!, actual: batch.y[i]! });
+          }
         }
       }
       confusion = { classNames: info.classNames, matrix };
+    } else if (info.task === 'regression' && info.validationSamples > 0 && info.targetShape.reduce((a, b) => a * b, 1) === 1) {
+      // Predicted vs actual for the training view's regression plot.
+      const predicted: number[] = [];
+      const actual: number[] = [];
+      for await (const batch of dataset.batches('validation', { batchSize: 256 })) {
+        const pred = tf.tidy(() => (model!.predict(tf.tensor(batch.x, [batch.size, ...info!.inputShape], info!.inputDtype)) as tfjs.Tensor).reshape([-1]));
+        const values = pred.dataSync();
+        pred.dispose();
+        for (let i = 0; i < batch.size && predicted.length < 1000; i++) {
+          predicted.push(values[i]!);
+          actual.push(batch.y[i]!);
+        }
+        if (predicted.length >= 1000) break;
+      }
+      regression = { predicted, actual };
     }
 
     await hooks.afterTraining?.(model, tf);
@@ -387,6 +410,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     if (dataset) await writeFile(join(cmd.outDir, RUN_FILES.preprocessing), `${JSON.stringify(dataset.preprocessing)}\n`);
     await writeFile(join(cmd.outDir, RUN_FILES.metrics), metricsCsv(history));
     await writeFile(join(cmd.outDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+    if (validationSamples.length || regression) await writeFile(join(cmd.outDir, VALIDATION_FILE), JSON.stringify({ samples: validationSamples, regression }));
     artifactDir ??= status === 'failed' ? cmd.outDir : null;
   } catch (e) {
     if (status !== 'failed') {

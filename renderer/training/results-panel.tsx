@@ -51,7 +51,7 @@ export function SamplesGrid({ samples }: { samples: RunResults['samples'] }) {
   return (
     <div className="tl-samples" data-testid="validation-samples">
       <div className="tl-section-title">
-        Validation samples · {samples.filter((s) => !s.correct).length} of {samples.length} wrong
+        Validation samples · {samples.filter((s) => !s.correct).length} mistakes and {samples.filter((s) => s.correct).length} correct (a selection)
       </div>
       <div className="tl-samples-grid">
         {sorted.map((s, i) => (

@@ -116,6 +116,15 @@ describe('training in the window', () => {
     await cm.waitFor({ timeout: 30_000 });
     expect(await cm.locator('tbody tr').count()).toBe(10);
     expect(await cm.textContent()).toMatch(/accuracy \d+\.\d% of \d+/);
+    // Validation samples with predicted and true labels; the mistakes come first and are marked.
+    const grid = tid('validation-samples');
+    await grid.waitFor();
+    const shown = await grid.locator('figure img').count();
+    const wrong = await grid.locator('figure.wrong').count();
+    expect(shown).toBe(16 + wrong);
+    expect(wrong).toBeGreaterThan(0);
+    expect(await grid.textContent()).toContain(`${wrong} mistakes and ${shown - wrong} correct`);
+    await screenshot(page, 'training-results');
   });
 
   it('exports the model to a folder that plain tfjs reloads', async () => {
