@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmKernels, WASM_KERNELS } from '../../main/training/kernels/index.js';
+import { registerWasmKernels, WASM_KERNELS, WASM_REPLACEMENTS } from '../../main/training/kernels/index.js';
 
 type Attrs = Record<string, unknown>;
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 describe('registerWasmKernels', () => {
   it('adds the missing kernels once and is idempotent', () => {
-    for (const name of Object.keys(WASM_KERNELS)) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    for (const name of [...Object.keys(WASM_KERNELS), ...Object.keys(WASM_REPLACEMENTS)]) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmKernels(tf)).toEqual([]);
   });
 });
@@ -60,14 +60,16 @@ const convCases: [number[], [number, number], [number, number], unknown, number]
   [[4, 28, 28, 1], [3, 3], [1, 1], 'valid', 8],
 ];
 
-describe('Conv2DBackpropFilter on wasm matches cpu', () => {
+describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu', () => {
   it.each(convCases)('x %j kernel %j strides %j pad %j', async (xShape, k, strides, pad, outC) => {
     const filterShape = [k[0], k[1], xShape[3]!, outC] as [number, number, number, number];
     const x = seeded(xShape, 1);
     const probe = tf.conv2d(x as tf.Tensor4D, tf.zeros(filterShape) as tf.Tensor4D, strides, pad as 'valid');
     const dy = seeded(probe.shape, 2);
     await expectSameAsCpu('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape });
-    tf.dispose([x, probe, dy]);
+    const filter = seeded(filterShape, 9);
+    await expectSameAsCpu('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape: xShape });
+    tf.dispose([x, probe, dy, filter]);
   });
 });
 
@@ -145,5 +147,52 @@ describe('UnsortedSegmentSum on wasm matches cpu', () => {
     const segmentIds = tf.tensor1d([3, 0, 3], 'int32');
     await expectSameAsCpu('UnsortedSegmentSum', { x, segmentIds }, { numSegments: 4 }, 1e-9);
     tf.dispose([x, segmentIds]);
+  });
+});
+
+// [batch, height, width, channels], pool, strides, pad: non-overlapping, overlapping (summed) and padded windows
+const poolCases: [number[], [number, number], [number, number], unknown][] = [
+  [[2, 8, 8, 3], [2, 2], [2, 2], 'valid'],
+  [[2, 7, 9, 2], [2, 2], [2, 2], 'same'],
+  [[1, 9, 9, 2], [3, 3], [2, 2], 'valid'],
+  [[2, 6, 5, 1], [3, 2], [1, 1], 'same'],
+];
+
+describe('MaxPoolGrad on wasm matches cpu', () => {
+  it.each(poolCases)('x %j pool %j strides %j pad %j', async (xShape, filterSize, strides, pad) => {
+    const input = seeded(xShape, 10);
+    const output = tf.maxPool(input as tf.Tensor4D, filterSize, strides, pad as 'valid');
+    const dy = seeded(output.shape, 11);
+    await expectSameAsCpu('MaxPoolGrad', { dy, input, output }, { filterSize, strides, pad });
+    tf.dispose([input, output, dy]);
+  });
+
+  it('sends a tied window\'s gradient to its first maximum only, like cpu (relu zeros, saturated pixels)', async () => {
+    const input = tf.tensor4d([0, 0, 0, 0, 1, 1, 0.5, 1, 0, 2, 2, 0, 3, 3, 3, 3], [1, 4, 4, 1]);
+    const output = tf.maxPool(input, 2, 2, 'valid');
+    const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    await expectSameAsCpu('MaxPoolGrad', { dy, input, output }, { filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, 1e-9);
+    tf.dispose([input, output, dy]);
+  });
+});
+
+describe('Sum on wasm matches cpu (leading axes go through a matrix product)', () => {
+  it.each([
+    [[128, 6, 6, 5], [0, 1, 2], false],
+    [[40, 7], [0], true],
+    [[3, 4, 5], [0, 1], false],
+    [[3, 4, 5], [1, 2], false], // trailing axes: the original kernel
+    [[70, 3], [1], false],
+    [[9, 300], [0], false], // fewer than 64 rows: the original kernel
+  ] as [number[], number[], boolean][])('x %j axes %j keepDims %s', async (shape, axis, keepDims) => {
+    const x = seeded(shape, 12);
+    await expectSameAsCpu('Sum', { x }, { axis, keepDims }, 1e-5);
+    x.dispose();
+  });
+
+  it('leaves int32 sums exact', async () => {
+    const x = tf.range(0, 400, 1, 'int32').reshape([100, 4]);
+    await expectSameAsCpu('Sum', { x }, { axis: [0], keepDims: false }, 1e-9);
+    x.dispose();
   });
 });

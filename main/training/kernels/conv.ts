@@ -48,6 +48,34 @@ function zeroUpsample(tf: Tf, dy: tfjs.Tensor4D, sh: number, sw: number): tfjs.T
 }
 
 /**
+ * dx[b, h, w, ci] = sum over i, j, p, r, co of dy[b, i, j, co] * W[p, r, ci, co] with h = i*sh + p - top:
+ * a stride-1 convolution of the zero-upsampled, padded dy with the filter flipped in space and
+ * with its channel axes swapped. Replaces tfjs-backend-wasm's own Conv2DBackpropInput, a plain
+ * C++ loop about 8x slower than this one XNNPACK convolution on the MNIST convnet.
+ */
+export function conv2DBackpropInput(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs): tfjs.Tensor {
+  checkNhwc('Conv2DBackpropInput', attrs.dataFormat);
+  const inputShape = attrs.inputShape as [number, number, number, number];
+  return tf.tidy(() => {
+    const dy = asTensor<tfjs.Rank.R4>(tf, inputs.dy!);
+    const filter = asTensor<tfjs.Rank.R4>(tf, inputs.filter!);
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, pair(attrs.strides as [number, number]), 1, attrs.pad as Pad, attrs.dimRoundingMode as Rounding);
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
+    const [, h, w] = inputShape;
+    const up = zeroUpsample(tf, dy, sh, sw); // oh*sh rows: (oh-1)*sh+1 real ones plus sh-1 zero rows
+    const pt = kh - 1 - info.padInfo.top;
+    const pl = kw - 1 - info.padInfo.left;
+    const pb = h + kh - 1 - oh * sh - pt;
+    const pr = w + kw - 1 - ow * sw - pl;
+    // Negative amounts are cropped first; the rest is padding the convolution does for free.
+    const cropped = padOrCrop(tf, up, Math.min(0, pt), Math.min(0, pb), Math.min(0, pl), Math.min(0, pr));
+    const pads: Explicit = [[0, 0], [Math.max(0, pt), Math.max(0, pb)], [Math.max(0, pl), Math.max(0, pr)], [0, 0]];
+    const flipped = filter.reverse([0, 1]).transpose<tfjs.Tensor4D>([0, 1, 3, 2]);
+    return tf.conv2d(cropped, flipped, 1, pads, 'NHWC');
+  });
+}
+
+/**
  * dx[b, h, w, c] = sum over q, p, r of dy[b, i, j, c*m + q] * W[p, r, c, q] where
  * h = i*sh + p*dh - top: a stride-1 depthwise correlation of the zero-upsampled, padded dy with
  * the spatially flipped filter over c*m channels, then summed over the m multiplier channels.

@@ -1,11 +1,15 @@
-// Kernels the wasm backend of tfjs 4.22 lacks but training needs. Registered for backendName
-// 'wasm' only when absent, so a later tfjs release that ships its own takes precedence.
+// Kernels the wasm backend of tfjs 4.22 lacks but training needs, registered for backendName 'wasm'
+// only when absent (a later tfjs release that ships its own takes precedence); plus replacements
+// for wasm kernels that exist but are plain C++ loops far slower than a composition of XNNPACK
+// ones (measured by bench/train-throughput.ts).
 import type * as tfjs from '@tensorflow/tfjs';
-import { conv2DBackpropFilter, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv.js';
+import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv.js';
+import { maxPoolGrad } from './pool.js';
+import { sum } from './reduce.js';
 import { unsortedSegmentSum } from './segment.js';
 import type { Tf } from './util.js';
 
-type Impl = (tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Record<string, unknown>) => tfjs.Tensor;
+type Impl = (tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Record<string, unknown>, original?: tfjs.KernelFunc, backend?: unknown) => tfjs.TensorInfo | tfjs.TensorInfo[];
 
 /** Kernel name -> the project's implementation on top of existing wasm kernels. */
 export const WASM_KERNELS: Readonly<Record<string, Impl>> = {
@@ -15,16 +19,34 @@ export const WASM_KERNELS: Readonly<Record<string, Impl>> = {
   UnsortedSegmentSum: unsortedSegmentSum,
 };
 
-/** Registers the missing wasm kernels with this tf's kernel registry; safe to call repeatedly. Returns the names it added. */
+/** Kernel name -> a faster implementation than tfjs-backend-wasm 4.22's own. */
+export const WASM_REPLACEMENTS: Readonly<Record<string, Impl>> = {
+  Conv2DBackpropInput: conv2DBackpropInput,
+  MaxPoolGrad: maxPoolGrad,
+  Sum: sum,
+};
+
+const OURS = Symbol.for('tensorloom.wasmKernel');
+
+/**
+ * Registers the missing wasm kernels and the faster replacements with this tf's kernel registry;
+ * safe to call repeatedly. Returns the names it registered this time.
+ */
 export function registerWasmKernels(tf: Tf): string[] {
   const added: string[] = [];
-  for (const [kernelName, impl] of Object.entries(WASM_KERNELS)) {
-    if (tf.getKernel(kernelName, 'wasm')) continue;
-    tf.registerKernel({
-      kernelName,
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, attrs }) => impl(tf, inputs as tfjs.NamedTensorInfoMap, (attrs ?? {}) as Record<string, unknown>),
-    });
+  const entries: [string, Impl, boolean][] = [
+    ...Object.entries(WASM_KERNELS).map(([n, f]): [string, Impl, boolean] => [n, f, false]),
+    ...Object.entries(WASM_REPLACEMENTS).map(([n, f]): [string, Impl, boolean] => [n, f, true]),
+  ];
+  for (const [kernelName, impl, replace] of entries) {
+    const existing = tf.getKernel(kernelName, 'wasm');
+    if (existing && (!replace || (existing.kernelFunc as unknown as Record<symbol, boolean>)[OURS])) continue;
+    if (existing) tf.unregisterKernel(kernelName, 'wasm');
+    const original = existing?.kernelFunc;
+    const kernelFunc: tfjs.KernelFunc = ({ inputs, attrs, backend }) => impl(tf, inputs as tfjs.NamedTensorInfoMap, (attrs ?? {}) as Record<string, unknown>, original, backend);
+    (kernelFunc as unknown as Record<symbol, boolean>)[OURS] = true;
+    // The original's setupFunc (binding its C++ entry point) is kept so the fallback still works.
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc, disposeFunc: existing?.disposeFunc });
     added.push(kernelName);
   }
   return added;

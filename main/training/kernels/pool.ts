@@ -1,0 +1,75 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from './util.js';
+
+/** The parts of tfjs-backend-wasm's BackendWasm used here (its class is not exported in the typings we import). */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tfjs.DataType): tfjs.TensorInfo;
+  typedArrayFromHeap(info: tfjs.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * The gradient of max pooling: each dy element goes to its window's first maximum (the cpu
+ * backend's rule, so both backends train alike), summed where windows overlap.
+ *
+ * A JS loop over the wasm heap, against the preference for composing wasm kernels, because
+ * nothing composes well here: tfjs-backend-wasm's own MaxPoolGrad re-scans the windows for every
+ * input pixel (about 100 ms per call on the MNIST convnet's first pooling layer, the largest
+ * single cost of a training step), and its MaxPoolWithArgmax picks the last maximum and starts
+ * from FLT_MIN, so an all-negative window yields a wrong index. One pass over the windows here
+ * is a few milliseconds.
+ */
+export function maxPoolGrad(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Record<string, unknown>, _original?: tfjs.KernelFunc, backend?: unknown): tfjs.TensorInfo {
+  const wasm = backend as WasmBackend;
+  const dyInfo = inputs.dy!;
+  const xInfo = inputs.input!;
+  const info = tf.backend_util.computePool2DInfo(
+    xInfo.shape as [number, number, number, number],
+    attrs.filterSize as [number, number] | number,
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as 'valid' | 'same' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  const out = wasm.makeOutput(xInfo.shape, 'float32');
+  // Views are taken after the allocation: growing the wasm heap would detach earlier ones.
+  const dx = wasm.typedArrayFromHeap(out) as Float32Array;
+  const x = wasm.typedArrayFromHeap(xInfo) as Float32Array;
+  const dy = wasm.typedArrayFromHeap(dyInfo) as Float32Array;
+  dx.fill(0);
+  const best = new Float32Array(C);
+  const bestAt = new Int32Array(C);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < OH; i++) {
+      const h0 = i * sh - top;
+      for (let j = 0; j < OW; j++) {
+        const w0 = j * sw - left;
+        best.fill(-Infinity);
+        bestAt.fill(-1);
+        for (let p = 0; p < kh; p++) {
+          const h = h0 + p;
+          if (h < 0 || h >= H) continue;
+          for (let r = 0; r < kw; r++) {
+            const w = w0 + r;
+            if (w < 0 || w >= W) continue;
+            const base = ((b * H + h) * W + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[base + c]!;
+              if (v > best[c]!) {
+                best[c] = v;
+                bestAt[c] = base + c;
+              }
+            }
+          }
+        }
+        const o = ((b * OH + i) * OW + j) * C;
+        for (let c = 0; c < C; c++) {
+          const at = bestAt[c]!;
+          if (at >= 0) dx[at]! += dy[o + c]!;
+        }
+      }
+    }
+  }
+  return out;
+}
