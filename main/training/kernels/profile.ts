@@ -49,7 +49,7 @@ export function instrumentKernels(tf: Tf, backendName: string, options: { byShap
           stack.pop();
           let stat = base;
           if (options.byShape) {
-            const key = `${config.kernelName} ${Object.values(args.inputs).filter((t) => t).map((t) => JSON.stringify(t.shape)).join(' ')}`;
+            const key = `${config.kernelName} ${Object.values(args.inputs).map((t) => (t ? JSON.stringify(t.shape) : "-")).join(' ')}`;
             stat = table.get(key) ?? table.set(key, { name: key, calls: 0, totalMs: 0, selfMs: 0 }).get(key)!;
           }
           stat.calls++;
