@@ -153,6 +153,7 @@ describe('UnsortedSegmentSum on wasm matches cpu', () => {
 // [batch, height, width, channels], pool, strides, pad: non-overlapping, overlapping (summed) and padded windows
 const poolCases: [number[], [number, number], [number, number], unknown][] = [
   [[2, 8, 8, 3], [2, 2], [2, 2], 'valid'],
+  [[2, 7, 9, 2], [2, 2], [2, 2], 'valid'], // odd sizes: the last row and column get no gradient
   [[2, 7, 9, 2], [2, 2], [2, 2], 'same'],
   [[1, 9, 9, 2], [3, 3], [2, 2], 'valid'],
   [[2, 6, 5, 1], [3, 2], [1, 1], 'same'],

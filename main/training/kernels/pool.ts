@@ -37,6 +37,10 @@ export function maxPoolGrad(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Reco
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
   const x = wasm.typedArrayFromHeap(xInfo) as Float32Array;
   const dy = wasm.typedArrayFromHeap(dyInfo) as Float32Array;
+  if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * OH <= H && 2 * OW <= W) {
+    maxPoolGrad2x2(x, dy, dx, B, H, W, C, OH, OW);
+    return out;
+  }
   dx.fill(0);
   const best = new Float32Array(C);
   const bestAt = new Int32Array(C);
@@ -72,4 +76,41 @@ export function maxPoolGrad(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Reco
     }
   }
   return out;
+}
+
+/**
+ * The common 2x2 / stride 2 / valid case with the four candidates in registers: every dx element
+ * of a window is written (the maximum gets dy, the rest 0), so no separate clearing pass except
+ * for an odd last row or column.
+ */
+function maxPoolGrad2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  if (2 * OH !== H || 2 * OW !== W) dx.fill(0);
+  const row = W * C;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < OH; i++) {
+      for (let j = 0; j < OW; j++) {
+        const p00 = ((b * H + 2 * i) * W + 2 * j) * C;
+        const p01 = p00 + C;
+        const p10 = p00 + row;
+        const p11 = p10 + C;
+        const o = ((b * OH + i) * OW + j) * C;
+        for (let c = 0; c < C; c++) {
+          const a = x[p00 + c]!, bb = x[p01 + c]!, cc = x[p10 + c]!, d = x[p11 + c]!;
+          const g = dy[o + c]!;
+          // First maximum in row-major window order, as the cpu backend (strict > keeps the earlier one).
+          // Starting below every number also keeps NaNs out, like the cpu backend.
+          let k = -1;
+          let m = -Infinity;
+          if (a > m) { m = a; k = 0; }
+          if (bb > m) { m = bb; k = 1; }
+          if (cc > m) { m = cc; k = 2; }
+          if (d > m) k = 3;
+          dx[p00 + c] = k === 0 ? g : 0;
+          dx[p01 + c] = k === 1 ? g : 0;
+          dx[p10 + c] = k === 2 ? g : 0;
+          dx[p11 + c] = k === 3 ? g : 0;
+        }
+      }
+    }
+  }
 }
