@@ -75,7 +75,11 @@ describe('training in a child process', () => {
     expect(finished.status).toBe('completed');
     expect(resumedAt - pausedAt).toBeGreaterThanOrEqual(600);
     expect(gapDuringPause).toBe(true);
-    expect(logs.some((m) => /^paused in epoch 3 before batch 1$/.test(m))).toBe(true);
+    // The pause is sent on the epoch-2 event, so it lands somewhere in epoch 3 (or, on a loaded machine, later):
+    // the worker says exactly where, and that place is after the epoch that triggered it.
+    const paused = logs.map((m) => /^paused in epoch (\d+) before batch (\d+)$/.exec(m)).find((m) => m);
+    expect(paused, logs.join('\n')).toBeTruthy();
+    expect(Number(paused![1])).toBeGreaterThanOrEqual(3);
     expect(logs.some((m) => /^resumed after \d+\.\d s$/.test(m))).toBe(true);
     expect(types[0]).toBe('runStarted');
     expect(types.at(-1)).toBe('runFinished');
