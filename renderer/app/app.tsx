@@ -1,5 +1,4 @@
 import { Component, useEffect, useState, type ReactNode } from 'react';
-import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/canvas.js';
 import { Palette } from '../panels/palette.js';
 import { Inspector } from '../panels/inspector.js';
@@ -96,7 +95,7 @@ function StatusBar() {
         <b>{formatCount(totals.macs)}</b> mult-adds
       </span>
       <span>{nodes} layers</span>
-      <button className={`status-problems ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} onClick={() => useUi.getState().set({ dockOpen: true, dockTab: 'problems' })}>
+      <button className={`status-problems ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} data-testid="status-problems" title="Show the problems list" onClick={() => useUi.getState().set({ dockOpen: true, dockTab: 'problems' })}>
         {errors ? `${errors} error${errors > 1 ? 's' : ''}` : 'No errors'}
         {warnings ? ` · ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}
       </button>
@@ -116,7 +115,7 @@ function Dock() {
     <section className={`dock${open ? ' open' : ''}`}>
       <div className="tabs">
         {panels.map((p) => (
-          <button key={p.id} className={`tab${p.id === active.id && open ? ' active' : ''}`} data-testid={`dock-tab-${p.id}`} onClick={() => set({ dockTab: p.id, dockOpen: !(open && p.id === active.id) })}>
+          <button key={p.id} className={`tab${p.id === active.id && open ? ' active' : ''}`} data-testid={`dock-tab-${p.id}`} onClick={() => set({ dockTab: p.id, dockOpen: true })}>
             {p.title}
             {p.Badge && <p.Badge />}
           </button>
@@ -254,7 +253,7 @@ export function App() {
         {screen === 'start' ? (
           <StartScreen />
         ) : (
-          <ReactFlowProvider>
+          <>
             <Toolbar />
             <div className="workspace">
               <Palette />
@@ -266,7 +265,7 @@ export function App() {
             </div>
             <StatusBar />
             <QuickAdd />
-          </ReactFlowProvider>
+          </>
         )}
       </ErrorBoundary>
       <PromptDialog />

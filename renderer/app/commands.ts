@@ -197,6 +197,8 @@ function confirmDiscard(): boolean {
 export function openDocument(graph: Graph, path: string | null): void {
   st().load(graph, path);
   pasteCount = 0;
+  // A quick-add left open would connect into the previous document's node of the same id.
+  useUi.getState().set({ quickAdd: null });
 }
 
 export function newDocument(graph?: Graph): void {

@@ -1,10 +1,11 @@
-import { useCallback, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
   Controls,
   MiniMap,
   ReactFlow,
+  ReactFlowProvider,
   SelectionMode,
   type Connection,
   type Edge,
@@ -20,7 +21,7 @@ import { getLayer } from '../../graph/layers/index.js';
 import { connectChanges, connectionProblem, editorStore, useEditor, type Selection } from '../store/editor-store.js';
 import type { Change } from '../store/changes.js';
 import { useUi } from '../store/ui-store.js';
-import { addLayer, setFlowInstance } from '../app/commands.js';
+import { addLayer, getFlowInstance, setFlowInstance } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
 import { inputHandles, LayerNode, type LayerFlowNode } from './layer-node.js';
 import { ShapeEdge, WiringLine, type ShapeFlowEdge } from './shape-edge.js';
@@ -129,8 +130,20 @@ function segmentDistance(p: { x: number; y: number }, a: { x: number; y: number 
   return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }
 
-/** The canvas: nodes, edges, wiring, drops from the palette, minimap and zoom controls. */
+/**
+ * The canvas of one document, with a React Flow store of its own: the app mounts a new one per document
+ * (keyed by the store's docSerial), so no node, measurement or viewport of the previous document survives
+ * into the next (node ids repeat across documents: n1, n2, ...).
+ */
 export function Canvas() {
+  return (
+    <ReactFlowProvider>
+      <CanvasView />
+    </ReactFlowProvider>
+  );
+}
+
+function CanvasView() {
   const graph = useEditor((s) => s.graph);
   const selection = useEditor((s) => s.selection);
   const nodeCache = useRef(new FlowNodeCache()).current;
@@ -284,6 +297,12 @@ export function Canvas() {
     instance.current = rf;
     setFlowInstance(rf as unknown as ReactFlowInstance);
   }, []);
+  useEffect(
+    () => () => {
+      if (getFlowInstance() === (instance.current as unknown)) setFlowInstance(null);
+    },
+    [],
+  );
 
 
   return (

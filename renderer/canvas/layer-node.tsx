@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
-import { getLayer, type LayerDef, type Params } from '../../graph/layers/index.js';
+import { getLayer, normalizeParams, type LayerDef, type Params } from '../../graph/layers/index.js';
 import { useEditor } from '../store/editor-store.js';
 import { categoryHue, formatCount, shapeText } from '../app/format.js';
 
@@ -49,8 +49,12 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
 
   const errors = info?.diagnostics.filter((d) => d.severity === 'error') ?? [];
   const warnings = info?.diagnostics.filter((d) => d.severity === 'warning') ?? [];
-  const summary = def?.summary?.(info?.params && Object.keys(info.params).length ? info.params : data.params) ?? '';
-  const params = info ? info.paramCount.trainable + info.paramCount.nonTrainable : 0;
+  // The face reads the node's own params with the registry's defaults filled in (files and templates store only
+  // what differs), never inference's copy: during a document switch or a delete, inference can already
+  // describe another document whose node happens to have this id.
+  const params = useMemo(() => (def ? normalizeParams(def.params, data.params).params : data.params), [def, data.params]);
+  const summary = def?.summary?.(params) ?? '';
+  const paramTotal = info ? info.paramCount.trainable + info.paramCount.nonTrainable : 0;
   const hue = def ? categoryHue(def.category) : 0;
   const cls = ['layer-node', selected ? 'selected' : '', errors.length ? 'has-error' : warnings.length ? 'has-warning' : '', info && !info.inModel ? 'detached' : ''].join(' ');
   const problems = [...errors, ...warnings];
@@ -59,13 +63,13 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
     <div className={cls} data-testid={`node-${id}`} style={{ '--hue': hue } as CSSProperties} data-layer-type={data.layerType}>
       <div className="layer-node-head">
         <span className="layer-node-kind">{def?.label ?? data.layerType}</span>
-        {params > 0 && <span className="layer-node-params" title={`${params.toLocaleString('en-US')} parameters`}>{formatCount(params)}</span>}
+        {paramTotal > 0 && <span className="layer-node-params" title={`${paramTotal.toLocaleString('en-US')} parameters`}>{formatCount(paramTotal)}</span>}
       </div>
       <div className="layer-node-body">
         <div className="layer-node-name">{data.name}</div>
         {summary && <div className="layer-node-summary">{summary}</div>}
       </div>
-      <div className="layer-node-shape" data-testid={`node-shape-${id}`}>
+      <div className="layer-node-shape" data-testid={`shape-${id}`}>
         {def?.outputs === 0 ? (info?.inputShapes[0] ? shapeText(info.inputShapes[0]) : '—') : shapeText(info?.outputShape)}
       </div>
       {problems.length > 0 && (

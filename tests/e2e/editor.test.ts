@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadGraph } from '../../graph/document.js';
+import { loadGraph, serializeGraph } from '../../graph/document.js';
+import { getTemplate } from '../../graph/templates/index.js';
 import { launchBrowser, openApp, screenshot, startApp, waitReady, type TestApp, type TestBrowser } from './harness.js';
 
 // A user's first session: build a small convnet by dragging from the palette and wiring handles, edit it,
@@ -79,7 +80,7 @@ describe('graph editor in Chromium', () => {
     expect(await wire('n4', 'n5')).toBeNull();
     await expect.poll(() => edgeLabels().count()).toBe(4);
     expect(await edgeLabels().allTextContents()).toEqual(['28×28×1', '26×26×32', '21632', '64']);
-    expect(await page.getByTestId('node-shape-n3').textContent()).toBe('[null, 21632]');
+    expect(await page.getByTestId('shape-n3').textContent()).toBe('[null, 21632]');
     expect(await page.getByTestId('status-params').textContent()).toContain(String((9 * 32 + 32 + 21632 * 64 + 64).toLocaleString('en-US')));
     expect(await page.getByTestId('problems').textContent()).toContain('No problems');
   });
@@ -91,7 +92,7 @@ describe('graph editor in Chromium', () => {
     expect(await page.getByTestId('inspector').textContent()).toContain('must be a number');
     await filters.fill('8');
     await filters.press('Enter');
-    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 5408]');
+    await expect.poll(() => page.getByTestId('shape-n3').textContent()).toBe('[null, 5408]');
     expect(await edgeLabels().allTextContents()).toEqual(['28×28×1', '26×26×8', '5408', '64']);
   });
 
@@ -107,14 +108,14 @@ describe('graph editor in Chromium', () => {
   it('undoes and redoes the filters edit', async () => {
     await page.getByTestId('canvas').click({ position: { x: 700, y: 40 } });
     await page.getByTestId('undo-button').click();
-    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 21632]');
+    await expect.poll(() => page.getByTestId('shape-n3').textContent()).toBe('[null, 21632]');
     await page.getByTestId('redo-button').click();
-    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 5408]');
+    await expect.poll(() => page.getByTestId('shape-n3').textContent()).toBe('[null, 5408]');
     // The keyboard does the same.
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 21632]');
+    await expect.poll(() => page.getByTestId('shape-n3').textContent()).toBe('[null, 21632]');
     await page.keyboard.press('Control+Shift+z');
-    await expect.poll(() => page.getByTestId('node-shape-n3').textContent()).toBe('[null, 5408]');
+    await expect.poll(() => page.getByTestId('shape-n3').textContent()).toBe('[null, 5408]');
   });
 
   it('arranges the graph left to right, as one undoable step', async () => {
@@ -240,5 +241,57 @@ describe('graph editor in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await screenshot(page, 'editor-graph-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('switches documents after editing a template without a crash: New, Open another file, delete a Conv2D', async () => {
+    const errorsBefore = browser.errors.length;
+    // Templates store sparse params (no strides) and node ids repeat across documents (n1, n2, ...): the
+    // previous document's nodes must not be drawn with the next one's data.
+    await writeFile(join(app.workspace, 'resnet.tlgraph'), serializeGraph(getTemplate('mnist-resnet')!.build()));
+    const accept = (d: { accept(): Promise<void> }) => void d.accept();
+    page.on('dialog', accept);
+    try {
+      await page.locator('.brand').click();
+      await page.getByTestId('template-mnist-convnet').click();
+      await node('n2').click();
+      await page.getByTestId('param-filters').fill('16');
+      await expect.poll(() => node('n2').textContent()).toContain('16 · 3×3');
+      await page.getByTestId('new-button').click();
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+      await page.getByTestId('open-button').click();
+      await page.getByTestId('browse-resnet.tlgraph').click();
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(15);
+      await page.keyboard.press('f');
+      await page.waitForTimeout(300);
+      const conv = page.locator('.react-flow__node:has([data-layer-type="Conv2D"])').first();
+      await conv.click();
+      await page.keyboard.press('Delete');
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(14);
+      // Open the convnet again over the edited file (ids n1..n9 now name other layers) and delete there too.
+      await page.locator('.brand').click();
+      await page.getByTestId('template-mnist-convnet').click();
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+      await node('n4').click();
+      await page.keyboard.press('Delete');
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    } finally {
+      page.off('dialog', accept);
+    }
+    expect(await page.getByText('Something went wrong').count()).toBe(0);
+    expect(browser.errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('opens the problems list from the status bar, and a dock tab click never hides it', async () => {
+    await page.getByTestId('dock-tab-summary').click();
+    expect(await page.getByTestId('problems').count()).toBe(0);
+    await page.getByTestId('status-problems').click();
+    await page.getByTestId('problems').waitFor();
+    // Clicking the tab that is already open keeps it open (only the ▾ button folds the dock).
+    await page.getByTestId('dock-tab-problems').click();
+    await page.getByTestId('dock-tab-problems').click();
+    expect(await page.getByTestId('problems').isVisible()).toBe(true);
+    // Deleting conv2 left its successor unfed: the error count says so and the list names the node.
+    expect(await page.getByTestId('status-problems').textContent()).toMatch(/\d+ error/);
+    expect(await page.getByTestId('problems').textContent()).toContain('pool2');
   });
 });
