@@ -4,6 +4,7 @@ import { inferGraph, type GraphInference } from './infer.js';
 import { getLayer } from './layers/index.js';
 import type { Params, TfjsSpec } from './layers/types.js';
 import { registerCustomLayers, type Tf } from './tfjs/all.js';
+import { adadelta } from './tfjs/optimizers.js';
 
 /** Raised when a graph cannot be compiled; the message lists the graph's errors. */
 export class CompileError extends Error {
@@ -73,7 +74,8 @@ export function makeOptimizer(tf: Tf, t: TrainingSettings): tfjs.Optimizer {
     case 'adagrad':
       return tf.train.adagrad(lr);
     case 'adadelta':
-      return tf.train.adadelta(lr);
+      // tfjs' own adadelta steps exactly like sgd (see graph/tfjs/optimizers.ts).
+      return adadelta(tf, lr);
     case 'adamax':
       return tf.train.adamax(lr);
   }
@@ -94,6 +96,23 @@ function errorSummary(inference: GraphInference): string {
   const shown = errors.slice(0, 5).map((d) => `  - ${d.message}`);
   if (errors.length > 5) shown.push(`  - and ${errors.length - 5} more`);
   return `The graph has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${shown.join('\n')}`;
+}
+
+/**
+ * The `model.compile` arguments for a compiled graph's Outputs: the optimizer from the training
+ * settings, each Output's loss, metrics and (with several Outputs) loss weight. Callers that build the
+ * model inside `tf.tidy` compile outside it, since some optimizers hold plain tensors a tidy would free.
+ */
+export function compileArgs(tf: Tf, outputs: readonly CompiledOutput[], training: TrainingSettings): tfjs.ModelCompileArgs {
+  const metrics: Record<string, string[]> = {};
+  for (const o of outputs) metrics[o.layerName] = o.metrics;
+  return {
+    optimizer: makeOptimizer(tf, training),
+    loss: outputs.map((o) => makeLoss(tf, o.loss)) as string[],
+    // tfjs accepts a list of metrics per output name at run time, though its typings say one.
+    metrics: (outputs.length === 1 ? outputs[0]!.metrics : metrics) as string[],
+    ...(outputs.length > 1 ? { lossWeights: outputs.map((o) => o.lossWeight) } : {}),
+  };
 }
 
 /**
@@ -156,17 +175,6 @@ export function compileGraph(graph: Graph, tf: Tf, options: CompileOptions = {})
   }
 
   const model = tf.model({ inputs: inputs.map((i) => tensors.get(i.nodeId)!), outputs: outputs.map((o) => o.tensor), name: graph.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
-  if (options.compile ?? true) {
-    const training = options.training ?? graph.training;
-    const metrics: Record<string, string[]> = {};
-    for (const o of outputs) metrics[o.layerName] = o.metrics;
-    model.compile({
-      optimizer: makeOptimizer(tf, training),
-      loss: outputs.map((o) => makeLoss(tf, o.loss)) as string[],
-      // tfjs accepts a list of metrics per output name at run time, though its typings say one.
-      metrics: (outputs.length === 1 ? outputs[0]!.metrics : metrics) as string[],
-      ...(outputs.length > 1 ? { lossWeights: outputs.map((o) => o.lossWeight) } : {}),
-    });
-  }
+  if (options.compile ?? true) model.compile(compileArgs(tf, outputs, options.training ?? graph.training));
   return { model, inputs, outputs: outputs.map(({ tensor: _t, ...o }) => o), inference };
 }

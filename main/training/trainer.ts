@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { StartCommand, TrainingEvent, RunFinishedEvent } from '../../graph/api/training.js';
-import { compileGraph, CompileError, type CompiledGraph } from '../../graph/compile.js';
+import { compileArgs, compileGraph, CompileError, type CompiledGraph } from '../../graph/compile.js';
 import { serializeGraph } from '../../graph/document.js';
 import type { Tf } from '../../graph/tfjs/all.js';
 import { asReconstruction, checkCompatibility, wantsReconstruction } from '../datasets/compat.js';
@@ -172,11 +172,13 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     used = await (hooks.selectBackend ?? defaultSelectBackend)(cmd.backend);
     const tf = used.tf;
     Math.random = seededRandom(training.seed);
-    // tfjs' LSTM unitForgetBias initializer leaves its intermediate tensors behind at build time; weights are variables, which a tidy keeps.
+    // tfjs' LSTM unitForgetBias initializer leaves its intermediate tensors behind at build time; weights are
+    // variables, which a tidy keeps. The optimizer is made outside it: momentum keeps a plain scalar tensor.
     let built: CompiledGraph | null = null;
-    tf.tidy(() => void (built = compileGraph(cmd.graph, tf, { training })));
+    tf.tidy(() => void (built = compileGraph(cmd.graph, tf, { training, compile: false })));
     const compiled = built as unknown as CompiledGraph;
     model = compiled.model;
+    model.compile(compileArgs(tf, compiled.outputs, training));
     paramCount = model.countParams();
     const output = compiled.outputs[0]!;
     const enc = targetEncoding(output.loss, info);
