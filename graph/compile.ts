@@ -168,7 +168,7 @@ export function compileGraph(graph: Graph, tf: Tf, options: CompileOptions = {})
       });
       continue;
     }
-    if (!def.tfjs) throw new CompileError(`${def.label} '${node.name}' has no TensorFlow.js mapping`);
+    if (!def.tfjs) throw new CompileError(`${def.id} '${node.name}' has no TensorFlow.js mapping`);
     const layer = buildLayer(tf, def.tfjs(params, { inputs: info.inputShapes }), node.name);
     const out = layer.apply(inTensors.length === 1 ? inTensors[0]! : inTensors) as tfjs.SymbolicTensor;
     tensors.set(id, out);

@@ -117,6 +117,10 @@ export function createGraph(name = 'Untitled'): Graph {
   return { format: GRAPH_FORMAT, version: CURRENT_VERSION, name, description: '', nodes: [], edges: [], training: defaultTraining() };
 }
 
+/**
+ * The subject of a schema message: "training.batchSize", "position.x of node 'hidden'", "node 'hidden'",
+ * "target of edge 'e3'", or "the document", so that "<subject> must be ..." reads as a sentence.
+ */
 function describePlace(raw: unknown, path: readonly PropertyKey[]): string {
   const [head, index, ...rest] = path;
   const field = rest.map(String).join('.');
@@ -133,9 +137,9 @@ function describePlace(raw: unknown, path: readonly PropertyKey[]): string {
         : typeof item?.id === 'string' && item.id !== ''
           ? `edge '${item.id}'`
           : `edges[${index}]`;
-    return field ? `${label}, field '${field}'` : label;
+    return field ? `${field} of ${label}` : label;
   }
-  return path.length ? `field '${path.map(String).join('.')}'` : 'the document';
+  return path.length ? path.map(String).join('.') : 'the document';
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -159,7 +163,17 @@ function shortJson(v: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** Plain words for the schema problems users make when editing files by hand; zod's own message otherwise. */
+function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  if (issue.origin === 'string') return small && bound === 1 ? 'must not be empty' : `must have ${small ? 'at least' : 'at most'} ${bound} characters`;
+  if (issue.origin === 'array' || issue.origin === 'set') return `must have ${small ? 'at least' : 'at most'} ${bound} entries`;
+  if (small) return inclusive ? `must be at least ${bound}` : `must be greater than ${bound}`;
+  return inclusive ? `must be at most ${bound}` : `must be less than ${bound}`;
+}
+
+/** What is wrong, as a predicate of the place ("must be a number (got "left")"), in the words of the rest of the app rather than zod's. */
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const value = valueAt(raw, issue.path);
   if (issue.code === 'invalid_type') {
@@ -174,8 +188,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator')
     return `${value === undefined ? 'is missing' : `has an unknown value ${shortJson(value)}`}; ${issue.message.replace(/^Invalid discriminator value\. Expected /, 'expected one of ')}`;
   if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${shortJson(value)})`;
-  if (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'custom') return `${issue.message} (got ${shortJson(value)})`;
-  return issue.message;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return `${describeBound(issue)} (got ${shortJson(value)})`;
+  if (issue.code === 'custom') return `${issue.message} (got ${shortJson(value)})`;
+  return `is not valid (${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)})`;
 }
 
 /** Checks the references between nodes and edges that a schema cannot express; returns the first problem. */
@@ -208,7 +223,7 @@ export function parseGraph(raw: unknown): LoadResult {
   const parsed = GraphSchema.safeParse(migrated.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, error: `${describePlace(migrated.value, issue.path)}: ${describeIssue(issue, migrated.value)}` };
+    return { ok: false, error: `${describePlace(migrated.value, issue.path)} ${describeIssue(issue, migrated.value)}` };
   }
   const structural = checkStructure(parsed.data);
   if (structural) return { ok: false, error: structural };
@@ -226,6 +241,14 @@ export function loadGraph(text: string): LoadResult {
     return { ok: false, error: `is not valid JSON (${(e as Error).message})` };
   }
   return parseGraph(raw);
+}
+
+/**
+ * A load error naming the file it came from. Errors about the file as a whole are predicates of it ("'a.tlgraph'
+ * is not valid JSON (...)"); the others name their own place ("'a.tlgraph': training.batchSize must be at least 1").
+ */
+export function describeLoadError(file: string, error: string): string {
+  return /^(is|was|could|cannot) /.test(error) ? `'${file}' ${error}` : `'${file}': ${error}`;
 }
 
 /** Serializes a graph for saving: stable key order, two-space indentation, trailing newline. */

@@ -55,9 +55,12 @@ export interface NodeInputs {
   sources: (string | undefined)[];
 }
 
-/** "Conv2D 'conv1'": how messages name a node. */
+/**
+ * "Conv2D 'conv1'", "MultiHeadAttention 'mha'": how messages name a node, by its layer type id (the Keras class
+ * name users know) rather than its palette label.
+ */
 export function nodeLabel(node: GraphNode, def?: LayerDef): string {
-  return `${def?.label ?? node.type} '${node.name}'`;
+  return `${def?.id ?? node.type} '${node.name}'`;
 }
 
 const VARIADIC_HANDLE = /^(.*?)(\d+)$/;

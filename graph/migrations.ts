@@ -26,14 +26,14 @@ export function migrateGraph(
 ): MigrateResult {
   const version = doc.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
-    return { ok: false, error: `field 'version': must be a whole number of at least 1 (got ${JSON.stringify(version)})` };
+    return { ok: false, error: `version must be a whole number of at least 1 (got ${JSON.stringify(version)})` };
   if (version > target)
     return { ok: false, error: `was saved by a newer Tensorloom (graph file version ${version}); this build reads versions up to ${target}. Update Tensorloom to open it` };
   // Steps work on a clone so a failing step never leaves the caller's object half-upgraded.
   let current = structuredClone(doc);
   for (let v = version; v < target; v++) {
     const step = steps.find((s) => s.from === v);
-    if (!step) return { ok: false, error: `cannot upgrade graph file version ${v}: no migration step from it` };
+    if (!step) return { ok: false, error: `cannot be upgraded from graph file version ${v}: no migration step from it` };
     try {
       current = { ...step.up(current), version: v + 1 };
     } catch (e) {

@@ -62,7 +62,7 @@ export function planModel(graph: Graph): ModelPlan {
     else if (def.id === 'Output')
       steps.push({ kind: 'output', node, source: sources[0]!, loss: params.loss as string, metrics: [...(params.metrics as string[])], lossWeight: params.lossWeight as number });
     else {
-      if (!def.tfjs) throw new CodegenError(`${def.label} '${node.name}' has no TensorFlow.js mapping, so it cannot be exported`);
+      if (!def.tfjs) throw new CodegenError(`${def.id} '${node.name}' has no TensorFlow.js mapping, so it cannot be exported`);
       steps.push({ kind: 'layer', node, def, params, spec: def.tfjs(params, { inputs: info.inputShapes }), sources });
     }
   }

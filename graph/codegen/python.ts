@@ -126,7 +126,7 @@ function optimizerCode(t: TrainingSettings): string {
 }
 
 function layerCode(step: Extract<PlanStep, { kind: 'layer' }>, custom: Readonly<Record<string, KerasCustomLayer>>, sources: string[]): { expr: string; source?: string } {
-  const label = `${step.def.label} '${step.node.name}'`;
+  const label = `${step.def.id} '${step.node.name}'`;
   let sourceDef: string | undefined;
   const build = (spec: Pick<TfjsSpec, 'factory' | 'args'>, name: string | undefined): string => {
     if (spec.factory.startsWith('custom:')) {

@@ -3,12 +3,42 @@ import { CliError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** parseArgs with errors turned into one-line CLI messages that name the command. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = row[j]!;
+      row[j] = next;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Node's parseArgs messages are long and quote oddly; this says the same in a short clause naming the option. */
+function describeArgError(e: Error & { code?: string }, options: Options): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(e.message);
+  if (unknown) {
+    const given = unknown[1]!;
+    const names = Object.keys(options).map((n) => `--${n}`);
+    const close = names.filter((n) => editDistance(n, given.replace(/=.*$/, '')) <= 2).sort((a, b) => editDistance(a, given) - editDistance(b, given));
+    return `unknown option '${given}'${close[0] ? ` (did you mean '${close[0]}'?)` : ''}`;
+  }
+  const option = /^Option '(?:-\w, )?(--[\w-]+)[^']*'/.exec(e.message)?.[1];
+  if (option && / argument missing$/.test(e.message)) return `option '${option}' needs a value`;
+  if (option && /does not take an argument$/.test(e.message)) return `option '${option}' takes no value`;
+  const first = e.message.split(/\.(?:\s|$)|\n/)[0]!;
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** parseArgs with errors turned into one-line CLI messages that name the command and the option. */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, usage: string) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new CliError(`tensorloom ${command}: ${(e as Error).message.split('\n')[0]}; usage: ${usage}`);
+    throw new CliError(`tensorloom ${command}: ${describeArgError(e as Error, options)}; usage: ${usage}`);
   }
 }
 

@@ -50,7 +50,7 @@ export function summarizeGraph(graph: Graph): { text: string; valid: boolean } {
       continue;
     }
     const params = info.paramCount.trainable + info.paramCount.nonTrainable;
-    rows.push([`${node.name} (${def?.label ?? node.type})`, info.outputShape ? formatShape(info.outputShape) : '?', params.toLocaleString('en-US'), from.join(', ') || '-']);
+    rows.push([`${node.name} (${def?.id ?? node.type})`, info.outputShape ? formatShape(info.outputShape) : '?', params.toLocaleString('en-US'), from.join(', ') || '-']);
   }
   const header = ['Layer (type)', 'Output shape', 'Params', 'Connected to'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -13,7 +13,7 @@ import {
   type OpenedFile,
 } from '../../graph/api/host.js';
 import type { TrainingEvent } from '../../graph/api/training.js';
-import { GRAPH_EXTENSION, loadGraph, serializeGraph, type DatasetRef } from '../../graph/document.js';
+import { describeLoadError, GRAPH_EXTENSION, loadGraph, serializeGraph, type DatasetRef } from '../../graph/document.js';
 import { getTemplate, TEMPLATES } from '../../graph/templates/index.js';
 import { isWithin, PathAccess } from './access.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -151,7 +151,7 @@ export class Host {
       throw new HostError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'notFound' : 'failed', ioMessage(e, path, 'open'));
     }
     const loaded = loadGraph(text);
-    if (!loaded.ok) throw new HostError('invalid', `'${basename(path)}' ${loaded.error}`);
+    if (!loaded.ok) throw new HostError('invalid', describeLoadError(basename(path), loaded.error));
     let migratedFrom: number | null = null;
     try {
       const v = (JSON.parse(text) as { version?: unknown }).version;

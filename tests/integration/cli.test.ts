@@ -41,6 +41,23 @@ beforeAll(() => {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'broken.tlgraph'), '{"format": "tensorloom.graph", "version": 1, "nodes": [');
   writeFileSync(join(dir, 'newer.tlgraph'), JSON.stringify({ format: 'tensorloom.graph', version: 99, nodes: [], edges: [] }));
+  const tiny = (extra: Record<string, unknown>) => JSON.stringify({ format: 'tensorloom.graph', version: 1, nodes: [{ id: 'a', type: 'Input', name: 'x', position: { x: 0, y: 0 }, params: { shape: [4] } }], edges: [], ...extra });
+  writeFileSync(join(dir, 'dangling.tlgraph'), tiny({ edges: [{ id: 'e1', source: 'a', target: 'ghost', targetHandle: 'in' }] }));
+  writeFileSync(join(dir, 'bad-training.tlgraph'), tiny({ training: { batchSize: -5 } }));
+  writeFileSync(
+    join(dir, 'bad-param.tlgraph'),
+    tiny({
+      nodes: [
+        { id: 'a', type: 'Input', name: 'x', position: { x: 0, y: 0 }, params: { shape: [4] } },
+        { id: 'b', type: 'Dense', name: 'fc', position: { x: 0, y: 0 }, params: { units: 0 } },
+        { id: 'c', type: 'Output', name: 'y', position: { x: 0, y: 0 }, params: { loss: 'meanSquaredError', metrics: [] } },
+      ],
+      edges: [
+        { id: 'e1', source: 'a', target: 'b', targetHandle: 'in' },
+        { id: 'e2', source: 'b', target: 'c', targetHandle: 'in' },
+      ],
+    }),
+  );
   writeFileSync(
     join(dir, 'invalid.tlgraph'),
     JSON.stringify({
@@ -89,14 +106,18 @@ describe('tensorloom CLI', () => {
     const r = await cli('validate', 'v.tlgraph');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/conv1 \(Conv2D\)\s+\[null, 26, 26, 32\]\s+320/);
+    // Thousands separators, as in `tensorloom summary`.
+    expect(r.stdout).toMatch(/\nconv2 \(Conv2D\)\s+\[null, 11, 11, 64\]\s+18,496\n/);
     expect(r.stdout).toContain('Total params: 34,826');
     expect(r.stdout.trimEnd().endsWith('valid')).toBe(true);
   });
 
   it('validate --json: follows the documented schema', async () => {
     await cli('new', 'spam-lstm', '-o', 'j.tlgraph');
+    // The issue's exact shape: no key more or less than it lists.
     const schema = {
       type: 'object',
+      additionalProperties: false,
       required: ['valid', 'diagnostics', 'nodes', 'totalParams'],
       properties: {
         valid: { type: 'boolean' },
@@ -104,6 +125,7 @@ describe('tensorloom CLI', () => {
           type: 'array',
           items: {
             type: 'object',
+            additionalProperties: false,
             required: ['nodeId', 'nodeName', 'severity', 'message'],
             properties: {
               nodeId: { type: ['string', 'null'] },
@@ -117,6 +139,7 @@ describe('tensorloom CLI', () => {
           type: 'array',
           items: {
             type: 'object',
+            additionalProperties: false,
             required: ['id', 'name', 'type', 'outputShape', 'params'],
             properties: {
               id: { type: 'string' },
@@ -146,6 +169,30 @@ describe('tensorloom CLI', () => {
     expect(validateSchema(parsed), JSON.stringify(validateSchema.errors)).toBe(true);
     expect(parsed.valid).toBe(false);
     expect(parsed.diagnostics).toContainEqual(expect.objectContaining({ nodeName: 'fc', severity: 'error', message: expect.stringContaining('add a Flatten before it') }));
+
+    // A diagnostic about a param (which the inspector highlights through its field) still has only the four keys.
+    const badParam = await cli('validate', 'bad-param.tlgraph', '--json');
+    expect(badParam.code).toBe(1);
+    const withField = JSON.parse(badParam.stdout) as { diagnostics: Record<string, unknown>[] };
+    expect(validateSchema(withField), JSON.stringify(validateSchema.errors)).toBe(true);
+    expect(withField.diagnostics).toEqual([{ nodeId: 'b', nodeName: 'fc', severity: 'error', message: "Dense 'fc' param 'units' must be at least 1 (got 0)" }]);
+
+    // Files that do not load: the same shape, one graph-level error naming the file, exit 1, nothing on stderr.
+    const failures: [string, RegExp][] = [
+      ['broken.tlgraph', /^'broken\.tlgraph' is not valid JSON \(/],
+      ['dangling.tlgraph', /^'dangling\.tlgraph': edge 'e1' ends at node id 'ghost', which does not exist/],
+      ['newer.tlgraph', /^'newer\.tlgraph' was saved by a newer Tensorloom \(graph file version 99\)/],
+      ['bad-training.tlgraph', /^'bad-training\.tlgraph': training\.batchSize must be at least 1 \(got -5\)$/],
+      ['missing.tlgraph', /^cannot read 'missing\.tlgraph': no such file$/],
+    ];
+    for (const [file, message] of failures) {
+      const r = await cli('validate', file, '--json');
+      expect(r.code, file).toBe(1);
+      expect(r.stderr, file).toBe('');
+      const out = JSON.parse(r.stdout) as { diagnostics: { message: string }[] };
+      expect(validateSchema(out), JSON.stringify(validateSchema.errors)).toBe(true);
+      expect(out).toEqual({ valid: false, diagnostics: [{ nodeId: null, nodeName: null, severity: 'error', message: expect.stringMatching(message) }], nodes: [], totalParams: 0 });
+    }
   });
 
   it('validate: exit 1 listing errors for an invalid graph', async () => {
@@ -163,7 +210,9 @@ describe('tensorloom CLI', () => {
       [['export-code', '.', '--lang', 'ts'], /^tensorloom export-code: cannot read '.': it is a folder$/, 2],
       [['validate'], /^tensorloom validate: missing FILE/, 2],
       [['validate', 'a.tlgraph', 'b.tlgraph'], /^tensorloom validate: expected one FILE but got 2/, 2],
-      [['validate', 'invalid.tlgraph', '--jsn'], /^tensorloom validate: Unknown option '--jsn'.*; usage: tensorloom validate FILE \[--json\]$/, 2],
+      [['validate', 'invalid.tlgraph', '--jsn'], /^tensorloom validate: unknown option '--jsn' \(did you mean '--json'\?\); usage: tensorloom validate FILE \[--json\]$/, 2],
+      [['export-code', 'invalid.tlgraph', '--lang'], /^tensorloom export-code: option '--lang' needs a value; usage: tensorloom export-code FILE/, 2],
+      [['summary', 'bad-training.tlgraph'], /^tensorloom summary: 'bad-training\.tlgraph': training\.batchSize must be at least 1 \(got -5\)$/, 1],
       [['frobnicate'], /^tensorloom: unknown command 'frobnicate'/, 2],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(...args)));

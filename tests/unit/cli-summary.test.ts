@@ -18,7 +18,7 @@ describe('summarizeGraph', () => {
     );
     const { text, valid } = summarizeGraph(g);
     expect(valid).toBe(true);
-    expect(text).toMatch(/\nm \(Multi-Head Attention\)\s+\[null, 6, 8\]\s+288\s+q, v, k\n/);
+    expect(text).toMatch(/\nm \(MultiHeadAttention\)\s+\[null, 6, 8\]\s+288\s+q, v, k\n/);
     expect(text).toMatch(/\nc \(Concatenate\)\s+\[null, 6, 16\]\s+0\s+m, q\n/);
     expect(text).toContain('Output: y <- c (loss meanSquaredError)');
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CURRENT_VERSION, createGraph, GRAPH_FORMAT, loadGraph, parseGraph, serializeGraph, type Graph } from '../../graph/document.js';
+import { CURRENT_VERSION, createGraph, describeLoadError, GRAPH_FORMAT, loadGraph, parseGraph, serializeGraph, type Graph } from '../../graph/document.js';
 
 const fixture = readFileSync(new URL('../fixtures/graph-v1.tlgraph', import.meta.url), 'utf8');
 
@@ -80,42 +80,49 @@ describe('loadGraph', () => {
     ['fractional', 1.5],
     ['zero', 0],
   ])('refuses a %s version', (_name, version) => {
-    expect(errorOf(load((d) => (d.version = version)))).toMatch(/^field 'version': must be a whole number of at least 1/);
+    expect(errorOf(load((d) => (d.version = version)))).toMatch(/^version must be a whole number of at least 1/);
   });
 
   it('names the node and the field path for wrong types inside a node', () => {
-    expect(errorOf(load((d) => ((d.nodes[1]!.position as Record<string, unknown>).x = 'left')))).toBe(`node 'hidden', field 'position.x': must be a number (got "left")`);
-    expect(errorOf(load((d) => (d.nodes[2]!.params = [0.5])))).toBe("node 'dropout', field 'params': must be an object (got a list)");
-    expect(errorOf(load((d) => (d.nodes[3]!.type = 7)))).toBe("node 'classes', field 'type': must be text (got 7)");
-    expect(errorOf(load((d) => delete d.nodes[3]!.position))).toBe("node 'classes', field 'position': is missing; add it (an object)");
-    expect(errorOf(load((d) => (d.nodes[0]!.name = '')))).toMatch(/^node with id 'n1', field 'name': must not be empty/);
+    expect(errorOf(load((d) => ((d.nodes[1]!.position as Record<string, unknown>).x = 'left')))).toBe(`position.x of node 'hidden' must be a number (got "left")`);
+    expect(errorOf(load((d) => (d.nodes[2]!.params = [0.5])))).toBe("params of node 'dropout' must be an object (got a list)");
+    expect(errorOf(load((d) => (d.nodes[3]!.type = 7)))).toBe("type of node 'classes' must be text (got 7)");
+    expect(errorOf(load((d) => delete d.nodes[3]!.position))).toBe("position of node 'classes' is missing; add it (an object)");
+    expect(errorOf(load((d) => (d.nodes[0]!.name = '')))).toBe("name of node with id 'n1' must not be empty (got \"\")");
   });
 
   it('falls back to the index when a node has neither name nor id', () => {
-    expect(errorOf(load((d) => (d.nodes[4] = { type: 'Output' })))).toMatch(/^nodes\[4\], field 'id': /);
+    expect(errorOf(load((d) => (d.nodes[4] = { type: 'Output' })))).toBe('id of nodes[4] is missing; add it (text)');
   });
 
   it('names the edge and field for wrong types inside an edge', () => {
-    expect(errorOf(load((d) => (d.edges[2]!.target = null)))).toBe("edge 'e3', field 'target': must be text (got null)");
-    expect(errorOf(load((d) => delete d.edges[0]!.targetHandle))).toBe("edge 'e1', field 'targetHandle': is missing; add it (text)");
+    expect(errorOf(load((d) => (d.edges[2]!.target = null)))).toBe("target of edge 'e3' must be text (got null)");
+    expect(errorOf(load((d) => delete d.edges[0]!.targetHandle))).toBe("targetHandle of edge 'e1' is missing; add it (text)");
   });
 
   it('names the field path of bad training settings', () => {
-    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = 0)))).toMatch(/^field 'training\.batchSize': .*1.*\(got 0\)$/);
-    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = 2.5)))).toBe("field 'training.batchSize': must be a whole number (got 2.5)");
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = 0)))).toBe('training.batchSize must be at least 1 (got 0)');
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = 2.5)))).toBe('training.batchSize must be a whole number (got 2.5)');
     expect(errorOf(load((d) => ((d.training as Record<string, unknown>).optimizer = 'lbfgs')))).toBe(
-      `field 'training.optimizer': must be one of "sgd", "adam", "rmsprop", "adagrad", "adadelta", "adamax" (got "lbfgs")`,
+      `training.optimizer must be one of "sgd", "adam", "rmsprop", "adagrad", "adadelta", "adamax" (got "lbfgs")`,
     );
     expect(errorOf(load((d) => ((d.training as Record<string, unknown>).dataset = { kind: 'ftp' })))).toBe(
-      "field 'training.dataset.kind': has an unknown value \"ftp\"; expected one of 'builtin' | 'csv' | 'csvText' | 'images' | 'text'",
+      "training.dataset.kind has an unknown value \"ftp\"; expected one of 'builtin' | 'csv' | 'csvText' | 'images' | 'text'",
     );
-    expect(errorOf(load((d) => ((d.training as Record<string, Record<string, unknown>>).earlyStopping!.patience = -1)))).toMatch(/^field 'training\.earlyStopping\.patience': /);
-    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).learningRate = 0)))).toMatch(/^field 'training\.learningRate': must be greater than 0/);
+    expect(errorOf(load((d) => ((d.training as Record<string, Record<string, unknown>>).earlyStopping!.patience = -1)))).toBe('training.earlyStopping.patience must be at least 0 (got -1)');
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).learningRate = 0)))).toBe('training.learningRate must be greater than 0 (got 0)');
+  });
+
+  it('says what a bound means in plain words, never in zod\'s', () => {
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = -5)))).toBe('training.batchSize must be at least 1 (got -5)');
+    expect(errorOf(load((d) => ((d.training as Record<string, unknown>).validationSplit = 0.95)))).toBe('training.validationSplit must be at most 0.9 (got 0.95)');
+    for (const mutate of [(d: Record<string, unknown>) => ((d.training as Record<string, unknown>).epochs = 0), (d: Record<string, unknown>) => ((d.training as Record<string, unknown>).momentum = 2)])
+      expect(errorOf(load(mutate))).not.toMatch(/Too (small|big)|expected|>=|<=/);
   });
 
   it('refuses unknown fields rather than dropping them silently', () => {
-    expect(errorOf(load((d) => (d.nodes[1]!.colour = 'red')))).toBe("node 'hidden': has unknown field 'colour'; remove it (a newer Tensorloom may have written it, or it is misspelt)");
-    expect(errorOf(load((d) => (d.extra = true)))).toMatch(/^the document: has unknown field 'extra'; remove it/);
+    expect(errorOf(load((d) => (d.nodes[1]!.colour = 'red')))).toBe("node 'hidden' has unknown field 'colour'; remove it (a newer Tensorloom may have written it, or it is misspelt)");
+    expect(errorOf(load((d) => (d.extra = true)))).toMatch(/^the document has unknown field 'extra'; remove it/);
   });
 
   it('refuses edges whose endpoints do not exist, naming the edge and the missing id', () => {
@@ -131,7 +138,16 @@ describe('loadGraph', () => {
   it('parseGraph never throws, whatever it is given', () => {
     const weird: unknown[] = [undefined, 0, 'x', [], { format: GRAPH_FORMAT }, { format: GRAPH_FORMAT, version: 1 }, { format: GRAPH_FORMAT, version: 1, nodes: 'no', edges: [] }];
     for (const w of weird) expect(() => parseGraph(w)).not.toThrow();
-    expect(parseGraph({ format: GRAPH_FORMAT, version: 1 })).toEqual({ ok: false, error: "field 'nodes': is missing; add it (a list)" });
+    expect(parseGraph({ format: GRAPH_FORMAT, version: 1 })).toEqual({ ok: false, error: 'nodes is missing; add it (a list)' });
+  });
+});
+
+describe('describeLoadError', () => {
+  it('puts the file first: as the subject of file-wide problems, before a colon for the others', () => {
+    expect(describeLoadError('a.tlgraph', errorOf(loadGraph('{')))).toMatch(/^'a\.tlgraph' is not valid JSON \(/);
+    expect(describeLoadError('a.tlgraph', errorOf(load((d) => (d.version = 99))))).toMatch(/^'a\.tlgraph' was saved by a newer Tensorloom/);
+    expect(describeLoadError('a.tlgraph', errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = -5))))).toBe("'a.tlgraph': training.batchSize must be at least 1 (got -5)");
+    expect(describeLoadError('a.tlgraph', errorOf(load((d) => (d.edges[1]!.source = 'ghost'))))).toMatch(/^'a\.tlgraph': edge 'e2' starts at node id 'ghost'/);
   });
 });
 

@@ -67,7 +67,7 @@ describe('migrations', () => {
   });
 
   it('reports a missing step instead of skipping it', () => {
-    expect(migrateGraph(v1(), [toV3], 3)).toEqual({ ok: false, error: 'cannot upgrade graph file version 1: no migration step from it' });
+    expect(migrateGraph(v1(), [toV3], 3)).toEqual({ ok: false, error: 'cannot be upgraded from graph file version 1: no migration step from it' });
   });
 
   it('turns a failing step into a message and never a partial document', () => {
