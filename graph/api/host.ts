@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BACKENDS, DatasetRefSchema, GraphSchema, TrainingSchema } from '../document.js';
-import { EpochEventSchema, MetricsSchema, RunFinishedEventSchema, TrainingEventSchema } from './training.js';
+import { BatchEventSchema, EpochEventSchema, MetricsSchema, RunFinishedEventSchema, RunStartedEventSchema, TrainingEventSchema } from './training.js';
 
 // The host API: every method the renderer may call on the main side and every event the main side pushes.
 // Both transports (Electron preload bridge, WebSocket of `tensorloom serve`) carry exactly these messages and
@@ -83,16 +83,33 @@ export const DatasetSampleSchema = z.discriminatedUnion('kind', [
 /** A run's status as listed. */
 export const RunStatusSchema = z.enum(['running', 'paused', 'completed', 'stopped', 'failed']);
 
-/** A past or current run of a graph. */
+/** A past or current run of a graph: self-contained, so a list entry needs no history to show its figures. */
 export const RunInfoSchema = z
   .object({
     runId: RunIdSchema,
     graphPath: Path.nullable(),
+    /** The unsaved document the run belongs to (its session id), while graphPath is null; records of older versions lack it. */
+    docId: DocIdSchema.nullable().default(null),
     graphName: z.string(),
     startedAt: z.number(),
     status: RunStatusSchema,
+    /** Epochs completed. */
     epochs: z.number().int(),
+    /** The training settings the run started with (dataset and backend included); null in records of older versions. */
+    training: TrainingSchema.nullable().default(null),
+    /** Training samples the run was limited to (quick trials), or null for all. */
+    limit: z.number().int().nullable().default(null),
+    /** The backend and device it trained on, once known. */
+    backend: z.string().nullable().default(null),
+    device: z.string().nullable().default(null),
+    /** Wall time of the whole run as the training process measured it; null while it runs. */
+    durationMs: z.number().nullable().default(null),
+    /** Metrics of the last epoch, and of the best one (by the early-stopping monitor). */
+    finalMetrics: MetricsSchema.nullable().default(null),
     bestMetrics: MetricsSchema.nullable(),
+    bestEpoch: z.number().int().nullable().default(null),
+    /** Why a failed run failed. */
+    reason: z.string().nullable().default(null),
     artifactDir: z.string().nullable(),
   })
   .strict();
@@ -176,6 +193,8 @@ export const HOST_METHODS = {
       .object({
         graph: GraphSchema,
         graphPath: Path.nullable(),
+        /** The unsaved document's session id: its runs are listed by it until it is saved (runs.adopt). */
+        docId: DocIdSchema.optional(),
         /** Overrides the graph's own training settings. */
         training: TrainingSchema.optional(),
         limit: z.number().int().positive().optional(),
@@ -186,10 +205,20 @@ export const HOST_METHODS = {
   'runs.stop': req(z.object({ runId: RunIdSchema }).strict(), Empty),
   'runs.pause': req(z.object({ runId: RunIdSchema }).strict(), Empty),
   'runs.resume': req(z.object({ runId: RunIdSchema }).strict(), Empty),
-  /** Runs of one graph file (or of unsaved graphs when graphPath is null), newest first, including live ones. */
-  'runs.list': req(z.object({ graphPath: Path.nullable() }).strict(), z.object({ runs: z.array(RunInfoSchema) }).strict()),
-  /** A run's per-epoch history and final summary (null while it is still running). */
-  'runs.load': req(z.object({ runId: RunIdSchema }).strict(), z.object({ run: RunInfoSchema, history: z.array(EpochEventSchema), summary: RunFinishedEventSchema.nullable() }).strict()),
+  /** Runs of one graph file, or with graphPath null of one unsaved document (docId), newest first, including live ones. */
+  'runs.list': req(z.object({ graphPath: Path.nullable(), docId: DocIdSchema.optional() }).strict(), z.object({ runs: z.array(RunInfoSchema) }).strict()),
+  /** The unsaved document `docId` was saved as `graphPath` (a file the user chose): its runs now belong to the file. */
+  'runs.adopt': req(z.object({ docId: DocIdSchema, graphPath: Path }).strict(), z.object({ moved: z.number().int() }).strict()),
+  /**
+   * A saved run, to draw it as it was: its runStarted event (null when it failed before), per-epoch history, per-batch
+   * points (throttled as sent; thinned evenly to at most 20,000 for long runs) and final summary (null while it runs).
+   */
+  'runs.load': req(
+    z.object({ runId: RunIdSchema }).strict(),
+    z
+      .object({ run: RunInfoSchema, started: RunStartedEventSchema.nullable(), history: z.array(EpochEventSchema), batches: z.array(BatchEventSchema), summary: RunFinishedEventSchema.nullable() })
+      .strict(),
+  ),
   /** Starts receiving onRunEvent for a run; `replay` holds the events so far so a late tab can draw the whole chart. */
   'runs.subscribe': req(z.object({ runId: RunIdSchema }).strict(), z.object({ replay: z.array(TrainingEventSchema) }).strict()),
   'runs.unsubscribe': req(z.object({ runId: RunIdSchema }).strict(), Empty),

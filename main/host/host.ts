@@ -312,14 +312,14 @@ export class Host {
     'datasets.describe': async ({ dataset, graphPath }) => describeDataset(dataset, await this.checkDataset(dataset, graphPath)),
     'datasets.preview': async ({ dataset, graphPath, count }) => ({ samples: await previewDataset(dataset, await this.checkDataset(dataset, graphPath), count) }),
 
-    'runs.start': async ({ graph, graphPath, training, limit }, session) => {
+    'runs.start': async ({ graph, graphPath, docId, training, limit }, session) => {
       const settings = training ?? graph.training;
       const dataset = settings.dataset;
       if (!dataset) throw new HostError('invalid', `graph '${graph.name}' has no dataset; choose one in the training panel before training`);
       const baseDir = await this.checkDataset(dataset, graphPath);
       const runId = await this.runs.start(
         { graph, training: settings, dataset, baseDir, backend: settings.backend, ...(limit !== undefined ? { limit } : {}) },
-        graphPath,
+        { graphPath, docId: docId ?? null },
         this.listenerFor(session),
       );
       return { runId };
@@ -327,7 +327,11 @@ export class Host {
     'runs.stop': async ({ runId }) => (this.runs.stop(runId), {}),
     'runs.pause': async ({ runId }) => (this.runs.pause(runId), {}),
     'runs.resume': async ({ runId }) => (this.runs.resume(runId), {}),
-    'runs.list': async ({ graphPath }) => ({ runs: await this.runs.list(graphPath) }),
+    'runs.list': async ({ graphPath, docId }) => ({ runs: await this.runs.list(graphPath, docId ?? null) }),
+    'runs.adopt': async ({ docId, graphPath }) => {
+      await this.access.check(graphPath, 'graph file');
+      return { moved: await this.runs.adopt(docId, graphPath) };
+    },
     'runs.load': async ({ runId }) => this.runs.load(runId),
     'runs.subscribe': async ({ runId }, session) => ({ replay: this.runs.subscribe(runId, this.listenerFor(session)) }),
     'runs.unsubscribe': async ({ runId }, session) => {

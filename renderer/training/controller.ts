@@ -3,10 +3,11 @@ import type { TrainingEvent } from '../../graph/api/training.js';
 import type { DatasetRef, TrainingSettings } from '../../graph/document.js';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import { docId } from '../app/commands.js';
 import { editorStore } from '../store/editor-store.js';
 import { checkFit, type FitIssue } from './compat-check.js';
 import { isActive } from './run-state.js';
-import { trainingStore } from './training-store.js';
+import { datasetLabel, trainingStore } from './training-store.js';
 
 // Host calls of the training view: start/stop/pause/resume, run lists and histories, datasets, export.
 // The store stays free of I/O; components call these.
@@ -19,6 +20,20 @@ const subscribed = new Set<string>();
 
 const ts = () => trainingStore.getState();
 const ed = () => editorStore.getState();
+
+/**
+ * The key of the open document's runs while it is unsaved: this window's session id and the document's serial, so
+ * each new or opened document gets its own run list (never another unsaved graph's).
+ */
+export function documentKey(serial = ed().docSerial): string {
+  return `${docId}-${serial}`;
+}
+
+/** Where the open document's runs are listed: its file, or its document key while unsaved. */
+function runOwner(): { graphPath: string | null; docId?: string } {
+  const path = ed().filePath;
+  return path ? { graphPath: path } : { graphPath: null, docId: documentKey() };
+}
 
 /** Dataset picker state (session only). */
 export interface DataState {
@@ -160,9 +175,8 @@ export async function startTraining(): Promise<string | null> {
   const limit = dataStore.getState().limit;
   ts().set({ starting: true, notice: null });
   try {
-    const { runId } = await host.call('runs.start', { graph: s.graph, graphPath: s.filePath, ...(limit ? { limit } : {}) });
-    const ds = settings.dataset;
-    ts().addRun(runId, { settings, datasetName: ds ? (ds.kind === 'builtin' ? ds.name : ds.path) : null, startedAt: Date.now() });
+    const { runId } = await host.call('runs.start', { graph: s.graph, ...runOwner(), ...(limit ? { limit } : {}) });
+    ts().addRun(runId, { settings, limit, datasetName: datasetLabel(settings), startedAt: Date.now() });
     subscribed.add(runId);
     const pending = early.get(runId);
     early.delete(runId);
@@ -195,15 +209,19 @@ export const resumeRun = (runId: string) => control('runs.resume', runId);
 /** Lists the runs of the open graph (its file path); subscribes to ones still running elsewhere. */
 export async function refreshRuns(): Promise<void> {
   if (!host) return;
-  const graphPath = ed().filePath;
+  const owner = runOwner();
+  const key = owner.graphPath ?? `doc:${owner.docId}`;
   let runs: RunInfo[];
   try {
-    runs = (await host.call('runs.list', { graphPath })).runs;
+    runs = (await host.call('runs.list', owner)).runs;
   } catch (e) {
     notice(`Could not list the runs: ${(e as Error).message}`, 'error');
     return;
   }
-  ts().setListed(runs, graphPath);
+  // Another document may have been opened while the list was on its way.
+  const now = runOwner();
+  if ((now.graphPath ?? `doc:${now.docId}`) !== key) return;
+  ts().setListed(runs, key);
   for (const r of runs) {
     if (r.status === 'running' || r.status === 'paused') void follow(r.runId);
   }
@@ -230,11 +248,25 @@ export async function loadHistories(runIds: readonly string[]): Promise<void> {
     if (!e || e.source !== 'listed') continue;
     try {
       const r = await host.call('runs.load', { runId: id });
-      ts().setHistory(id, r.history, r.summary);
+      ts().setHistory(id, r);
     } catch (err) {
       notice(`Could not load run ${id}: ${(err as Error).message}`, 'error');
     }
   }
+}
+
+/**
+ * The unsaved document was saved as a file: its runs follow it (so they are listed with the file from now on, in
+ * this window and after a reload). Called when the editor's filePath goes from null to a path for the same document.
+ */
+export async function adoptRuns(serial: number, graphPath: string): Promise<void> {
+  if (!host) return;
+  try {
+    await host.call('runs.adopt', { docId: documentKey(serial), graphPath });
+  } catch (e) {
+    notice(`Could not move the runs to ${graphPath}: ${(e as Error).message}`, 'error');
+  }
+  await refreshRuns();
 }
 
 /** Loads a finished run's evaluation results when the host offers them. */

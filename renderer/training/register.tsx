@@ -1,7 +1,8 @@
 import { getHost } from '../app/commands.js';
 import { registerDockPanel } from '../app/dock-panels.js';
+import { editorStore } from '../store/editor-store.js';
 import { useUi } from '../store/ui-store.js';
-import { startTraining, stopRun } from './controller.js';
+import { adoptRuns, connectTraining, startTraining, stopRun } from './controller.js';
 import { isActive } from './run-state.js';
 import { trainingStore, useTraining } from './training-store.js';
 import { TrainingPanel } from './training-panel.js';
@@ -46,9 +47,25 @@ queueMicrotask(() => {
   });
 });
 
+// An unsaved document saved as a file (same document, filePath null -> path): its runs follow it to the file.
+editorStore.subscribe((s, prev) => {
+  if (prev.filePath === null && s.filePath !== null && s.docSerial === prev.docSerial) {
+    connectTraining(getHost());
+    void adoptRuns(s.docSerial, s.filePath);
+  }
+});
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT';
+}
+
 if (typeof window !== 'undefined') {
   window.addEventListener('keydown', (e) => {
     if (!(e.ctrlKey || e.metaKey)) return;
+    // Ctrl+Enter in a text field belongs to the field (a prompt, a number being typed), never to Train.
+    if (isTyping(e.target) || useUi.getState().prompt || editorStore.getState().screen !== 'editor') return;
     if (e.key === 'Enter') {
       e.preventDefault();
       trainCommand();

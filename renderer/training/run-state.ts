@@ -198,7 +198,8 @@ export function runProgress(s: RunState, now: number = s.lastTime ?? 0): RunProg
   const epoch = bpe > 0 && s.step > 0 ? Math.min(epochs, Math.floor((s.step - 1) / bpe) + 1) : Math.max(1, s.epoch);
   const batch = bpe > 0 && s.step > 0 ? ((s.step - 1) % bpe) + 1 : s.batch;
   const t0 = st?.time ?? s.firstTime ?? now;
-  const elapsedMs = Math.max(0, (s.finished ? s.finished.time : now) - t0);
+  // An ended run reports the engine's own wall time, the figure its list entry shows too.
+  const elapsedMs = s.finished ? s.finished.durationMs : Math.max(0, now - t0);
   let etaMs: number | null = null;
   if (!ended && s.step > 0 && total > 0 && s.lastTime !== null) {
     const perStep = (s.lastTime - t0) / s.step;

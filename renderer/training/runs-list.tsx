@@ -2,35 +2,67 @@ import { useEffect } from 'react';
 import { formatValue } from './live-chart.js';
 import { loadHistories } from './controller.js';
 import { formatDuration } from './run-controls.js';
-import { bestOf, runProgress } from './run-state.js';
+import { isActive } from './run-state.js';
+import { runFigures } from './run-figures.js';
 import { diffSettings } from './settings-diff.js';
 import { runLabel } from './chart-lines.js';
 import { shownRunIds, trainingStore, useTraining, type RunEntry } from './training-store.js';
 
-function finalOf(e: RunEntry, key: string): number | null {
-  const fm = e.state.finished?.finalMetrics ?? null;
-  if (fm && key in fm) return fm[key] ?? null;
-  const s = e.state.epochSeries[key];
-  if (s && s.length) return s.buf.ys[s.length - 1]!;
-  // A run stopped before its first epoch ended: its latest batch value.
-  const b = e.state.batchSeries[key];
-  if (b && b.length) return b.buf.ys[b.length - 1]!;
-  return e.info?.bestMetrics?.[key] ?? null;
+function metricText(metrics: Record<string, number | null> | null, key: string | null): string | null {
+  if (!metrics || !key || !(key in metrics)) return null;
+  return `${key} ${formatValue(metrics[key])}`;
 }
 
-function bestText(e: RunEntry): string {
-  const keys = Object.keys(e.state.epochSeries);
-  const key = keys.find((k) => k === 'val_acc') ?? keys.find((k) => k.startsWith('val_') && k !== 'val_loss') ?? (keys.includes('val_loss') ? 'val_loss' : keys[0]);
-  if (key) {
-    const b = bestOf(e.state, key);
-    if (b) return `${key} ${formatValue(b.value)} @${b.epoch}`;
-  }
-  const bm = e.state.finished?.bestMetrics ?? e.info?.bestMetrics;
-  if (bm) {
-    const [k, v] = Object.entries(bm).find(([k]) => k.startsWith('val_')) ?? Object.entries(bm)[0] ?? [];
-    if (k) return `${k} ${formatValue(v)}`;
-  }
-  return '—';
+/** One run: number, status and duration; dataset, backend and start time; final and best values. */
+function RunRow({ e, inCompare, isCurrent }: { e: RunEntry; inCompare: boolean; isCurrent: boolean }) {
+  const toggle = trainingStore.getState().toggleSelected;
+  const f = runFigures(e);
+  const label = runLabel(trainingStore.getState(), e.runId);
+  const finalLoss = f.final ? (f.final.loss ?? f.final.val_loss ?? null) : null;
+  const finalPrimary = f.primary && f.primary !== 'loss' ? metricText(f.final, f.primary) : null;
+  const bestPrimary = f.best ? metricText(f.best.metrics, f.primary && f.primary in f.best.metrics ? f.primary : f.monitor) : null;
+  const live = isActive(e.state) && e.source === 'live';
+  return (
+    <li
+      data-testid={`run-${e.runId}`}
+      className={`tl-run${isCurrent ? ' current' : ''}${inCompare ? ' shown' : ''}`}
+      onClick={(ev) => toggle(e.runId, ev.ctrlKey || ev.metaKey || ev.shiftKey)}
+      title={[f.device && `${f.backend} · ${f.device}`, e.state.error && `Failed: ${e.state.error}`].filter(Boolean).join('\n') || undefined}
+    >
+      <input type="checkbox" aria-label={`Compare run ${label}`} checked={inCompare} onClick={(ev) => ev.stopPropagation()} onChange={() => toggle(e.runId, true)} />
+      <div className="tl-run-body">
+        <div className="tl-run-line">
+          <i className="tl-swatch" style={{ borderColor: e.color }} />
+          <b>{label}</b>
+          <span className={`status ${e.state.phase}`} data-testid="entry-status">
+            {e.state.phase}
+          </span>
+          <span className="muted" data-testid="entry-duration">
+            {live ? `${formatDuration(f.durationMs)} so far` : formatDuration(f.durationMs)}
+          </span>
+        </div>
+        <div className="tl-run-line muted small">
+          {[f.dataset, f.backend, new Date(e.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })].filter(Boolean).join(' · ')}
+        </div>
+        <div className="tl-run-line small" data-testid="entry-final">
+          <span title="After the last epoch">
+            final loss <b>{formatValue(finalLoss)}</b>
+            {finalPrimary && (
+              <>
+                {' · '}
+                {finalPrimary.split(' ')[0]} <b>{finalPrimary.split(' ')[1]}</b>
+              </>
+            )}
+          </span>
+        </div>
+        {f.best && bestPrimary && (
+          <div className="tl-run-line small muted" data-testid="entry-best" title={`The epoch with the best ${f.monitor} (the early-stopping monitor)`}>
+            best @{f.best.epoch}: {bestPrimary}
+          </div>
+        )}
+      </div>
+    </li>
+  );
 }
 
 /** The graph's runs: click shows one, Ctrl/Shift/checkbox adds it to the comparison. */
@@ -40,54 +72,23 @@ export function RunsList() {
   const selected = useTraining((s) => s.selected);
   const current = useTraining((s) => s.currentRunId);
   const shown = useTraining((s) => shownRunIds(s).join(','));
-  const toggle = trainingStore.getState().toggleSelected;
   useEffect(() => void loadHistories(shown ? shown.split(',') : []), [shown]);
-  if (order.length === 0) return <div className="tl-runs empty" data-testid="runs-list"><span className="muted">Runs of this graph appear here.</span></div>;
+  if (order.length === 0)
+    return (
+      <div className="tl-runs empty" data-testid="runs-list">
+        <span className="muted">Runs of this graph appear here.</span>
+      </div>
+    );
   return (
     <div className="tl-runs" data-testid="runs-list">
-      <table>
-        <thead>
-          <tr>
-            <th />
-            <th>Run</th>
-            <th>Status</th>
-            <th>Final · best</th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.map((id) => {
-            const e = runs[id]!;
-            const inCompare = selected.length ? selected.includes(id) : id === current;
-            const p = runProgress(e.state);
-            const backend = e.state.started ? `${e.state.started.backend}` : null;
-            return (
-              <tr key={id} data-testid={`run-${id}`} className={`${id === current && !selected.length ? 'current' : ''}${inCompare ? ' shown' : ''}`} onClick={(ev) => toggle(id, ev.ctrlKey || ev.metaKey || ev.shiftKey)} title={e.state.started ? `${e.state.started.backend} · ${e.state.started.device}` : undefined}>
-                <td onClick={(ev) => ev.stopPropagation()}>
-                  <input type="checkbox" aria-label={`Compare run ${runLabel(trainingStore.getState(), id)}`} checked={inCompare} onChange={() => toggle(id, true)} />
-                </td>
-                <td>
-                  <div>
-                    <i className="tl-swatch" style={{ borderColor: e.color }} /> <b>{runLabel(trainingStore.getState(), id)}</b>
-                    {e.datasetName && <span className="muted"> · {e.datasetName}</span>}
-                  </div>
-                  <div className="muted small">
-                    {new Date(e.startedAt).toLocaleTimeString()}
-                    {backend && ` · ${backend}`}
-                  </div>
-                </td>
-                <td title={e.state.error ?? undefined}>
-                  <div className={`status ${e.state.phase}`}>{e.state.phase}</div>
-                  <div className="muted small">{formatDuration(e.state.finished?.durationMs ?? (e.state.firstTime ? p.elapsedMs : null))}</div>
-                </td>
-                <td>
-                  <div>loss {formatValue(finalOf(e, 'loss') ?? finalOf(e, 'val_loss'))}</div>
-                  <div className="muted small">{bestText(e)}</div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="tl-section-title">
+        Runs <span className="muted small">· Ctrl-click or tick to compare</span>
+      </div>
+      <ul className="tl-run-list">
+        {order.map((id) => (
+          <RunRow key={id} e={runs[id]!} inCompare={selected.length ? selected.includes(id) : id === current} isCurrent={id === current && !selected.length} />
+        ))}
+      </ul>
       <SettingsDiff />
     </div>
   );
@@ -97,11 +98,16 @@ export function RunsList() {
 export function SettingsDiff() {
   const selected = useTraining((s) => s.selected);
   const runs = useTraining((s) => s.runs);
+  const order = useTraining((s) => s.order);
   if (selected.length < 2) return null;
-  const entries = selected.map((id) => runs[id]).filter((e): e is RunEntry => !!e);
+  // Columns in list order (newest first), whatever order the runs were ticked in.
+  const entries = order.filter((id) => selected.includes(id)).map((id) => runs[id]).filter((e): e is RunEntry => !!e);
   const rows = diffSettings(
     entries.map((e) => e.settings),
-    entries.map((e) => ({ status: e.state.phase, ...(e.state.started ? { backend: e.state.started.backend } : {}) })),
+    entries.map((e) => {
+      const f = runFigures(e);
+      return { status: e.state.phase, 'sample limit': e.limit === null ? 'all' : String(e.limit), ...(f.backend ? { 'backend used': f.device ? `${f.backend} · ${f.device}` : f.backend } : {}) };
+    }),
   );
   const s = trainingStore.getState();
   return (
@@ -133,7 +139,7 @@ export function SettingsDiff() {
           </tbody>
         </table>
       )}
-      {entries.some((e) => !e.settings) && <div className="muted">Settings of runs from earlier sessions are not known to this window ('?').</div>}
+      {entries.some((e) => !e.settings) && <div className="muted">'?': a run saved by an older version, which did not keep its settings.</div>}
     </div>
   );
 }

@@ -1,9 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { BackendInfo, RunInfo, RunResults } from '../../graph/api/host.js';
+import type { BackendInfo, HostResult, RunInfo, RunResults } from '../../graph/api/host.js';
 import type { TrainingSettings } from '../../graph/document.js';
 import { initialRunState, reduceRun, replayRun, type RunAction, type RunState } from './run-state.js';
-import type { EpochEvent, RunFinishedEvent } from '../../graph/api/training.js';
 
 // The training view's own store: runs and their folded state, chart options, dataset picker state. Session state
 // only (DESIGN.md convention 5); the training settings themselves live in the document (editor store).
@@ -17,10 +16,12 @@ export interface RunEntry {
   /** From runs.list, when the host knows it. */
   info: RunInfo | null;
   state: RunState;
-  /** `live`: events stream in; `history`: loaded per-epoch history; `listed`: only the list entry so far. */
+  /** `live`: events stream in; `history`: loaded from its saved events; `listed`: only the list entry so far. */
   source: 'live' | 'history' | 'listed';
-  /** Settings the run was started with (known for runs started in this window). */
+  /** Settings the run was started with (from its list entry; null only for records of older versions). */
   settings: TrainingSettings | null;
+  /** Training samples it was limited to, or null for all. */
+  limit: number | null;
   datasetName: string | null;
   color: string;
   startedAt: number;
@@ -28,6 +29,9 @@ export interface RunEntry {
 
 /** Evaluation results of a finished run, shown in the Results tab. */
 export type { RunResults };
+
+/** What runs.load returns: a saved run's events. */
+export type LoadedRun = Omit<HostResult<'runs.load'>, 'run'>;
 
 /** Everything the training view holds. */
 export interface TrainingViewState {
@@ -44,7 +48,7 @@ export interface TrainingViewState {
   logScale: Readonly<Record<string, boolean>>;
   tab: 'curves' | 'data' | 'settings' | 'results' | 'runs';
   backends: BackendInfo[] | null;
-  /** Which graph's runs are listed (its path; null for unsaved graphs). */
+  /** Whose runs are listed: the graph's path, or `doc:<key>` for an unsaved document; undefined before the first list. */
   listedFor: string | null | undefined;
   /** Results by run id: loaded, loading, or an error message. */
   results: Readonly<Record<string, RunResults | 'loading' | { error: string }>>;
@@ -57,15 +61,15 @@ export interface TrainingViewState {
 /** Store actions; host calls live in controller.ts. */
 export interface TrainingViewActions {
   /** Adds a run started here (or found live) and makes it current. */
-  addRun(runId: string, opts: { settings?: TrainingSettings | null; datasetName?: string | null; startedAt?: number; info?: RunInfo | null; current?: boolean }): void;
+  addRun(runId: string, opts: { settings?: TrainingSettings | null; limit?: number | null; datasetName?: string | null; startedAt?: number; info?: RunInfo | null; current?: boolean }): void;
   /** Folds an event or UI action into a run. */
   dispatch(runId: string, action: RunAction): void;
   /** Folds many events at once (a subscription replay). */
   replay(runId: string, actions: readonly RunAction[]): void;
   /** Sets a run's listed info, keeping its state. */
   setListed(runs: readonly RunInfo[], listedFor: string | null): void;
-  /** Loads a past run's per-epoch history and summary into its state. */
-  setHistory(runId: string, history: readonly EpochEvent[], summary: RunFinishedEvent | null): void;
+  /** Loads a past run's saved events (runs.load) into its state. */
+  setHistory(runId: string, loaded: LoadedRun): void;
   toggleSelected(runId: string, multi: boolean): void;
   setResults(runId: string, r: RunResults | 'loading' | { error: string }): void;
   set(p: Partial<TrainingViewState>): void;
@@ -96,13 +100,14 @@ export function createTrainingStore() {
         const s = get();
         const existing = s.runs[runId];
         const entry: RunEntry = existing
-          ? { ...existing, settings: opts.settings ?? existing.settings, datasetName: opts.datasetName ?? existing.datasetName, info: opts.info ?? existing.info, source: 'live' }
+          ? { ...existing, settings: opts.settings ?? existing.settings, limit: opts.limit ?? existing.limit, datasetName: opts.datasetName ?? existing.datasetName, info: opts.info ?? existing.info, source: 'live' }
           : {
               runId,
               info: opts.info ?? null,
               state: initialRunState(runId),
               source: 'live',
-              settings: opts.settings ?? null,
+              settings: opts.settings ?? opts.info?.training ?? null,
+              limit: opts.limit ?? opts.info?.limit ?? null,
               datasetName: opts.datasetName ?? null,
               color: colorFor(),
               startedAt: opts.startedAt ?? Date.now(),
@@ -141,10 +146,21 @@ export function createTrainingStore() {
         }
         let i = Object.keys(runs).length;
         for (const info of list) {
-          const prev = runs[info.runId] ?? (s.listedFor === listedFor ? s.runs[info.runId] : undefined);
+          // Run ids are unique, so an entry already here is the same run (e.g. a document just saved, whose runs followed it).
+          const prev = runs[info.runId] ?? s.runs[info.runId];
           runs[info.runId] = prev
-            ? { ...prev, info }
-            : { runId: info.runId, info, state: listedState(info), source: 'listed', settings: null, datasetName: null, color: RUN_COLORS[i++ % RUN_COLORS.length]!, startedAt: info.startedAt };
+            ? { ...prev, info, state: prev.source === 'listed' ? listedState(info) : prev.state, settings: prev.settings ?? info.training, limit: prev.limit ?? info.limit, datasetName: prev.datasetName ?? datasetLabel(info.training) }
+            : {
+                runId: info.runId,
+                info,
+                state: listedState(info),
+                source: 'listed',
+                settings: info.training,
+                limit: info.limit,
+                datasetName: datasetLabel(info.training),
+                color: RUN_COLORS[i++ % RUN_COLORS.length]!,
+                startedAt: info.startedAt,
+              };
         }
         const order = Object.values(runs)
           .sort((a, b) => b.startedAt - a.startedAt)
@@ -157,11 +173,11 @@ export function createTrainingStore() {
         const currentRunId = s.currentRunId && runs[s.currentRunId] ? s.currentRunId : (order[0] ?? null);
         set({ runs, order, listedFor, currentRunId, selected: s.selected.filter((id) => runs[id]) });
       },
-      setHistory(runId, history, summary) {
+      setHistory(runId, loaded) {
         const s = get();
         const e = s.runs[runId];
         if (!e || e.source === 'live') return;
-        set({ runs: { ...s.runs, [runId]: { ...e, state: historyState(runId, e.state, history, summary), source: 'history' } } });
+        set({ runs: { ...s.runs, [runId]: { ...e, state: loadedRunState(runId, e.state, loaded), source: 'history' } } });
       },
       toggleSelected(runId, multi) {
         const s = get();
@@ -181,17 +197,34 @@ export function createTrainingStore() {
   });
 }
 
-function listedState(info: RunInfo): RunState {
-  const s = initialRunState(info.runId);
-  return { ...s, phase: info.status === 'running' ? 'running' : info.status, firstTime: info.startedAt };
+/** The dataset of a run's settings as a short label ('mnist', 'data/table.csv'). */
+export function datasetLabel(t: TrainingSettings | null | undefined): string | null {
+  const ds = t?.dataset;
+  return ds ? (ds.kind === 'builtin' ? ds.name : ds.path) : null;
 }
 
-/** A run's state rebuilt from its saved per-epoch history (batch curves are not saved: only per-epoch charts fill). */
-export function historyState(runId: string, prev: RunState, history: readonly EpochEvent[], summary: RunFinishedEvent | null): RunState {
-  let s = replayRun(runId, history);
-  s = { ...s, firstTime: prev.firstTime ?? s.firstTime, phase: prev.phase };
-  if (summary) s = reduceRun(s, summary);
-  return s;
+function listedState(info: RunInfo): RunState {
+  const s = initialRunState(info.runId);
+  return { ...s, phase: info.status === 'running' ? 'running' : info.status, firstTime: info.startedAt, error: info.status === 'failed' ? (info.reason ?? 'the run failed without giving a reason') : null };
+}
+
+/**
+ * A run's state rebuilt from its saved events: the same reducer as live, fed runStarted, the batch and epoch events
+ * merged in time order (an epoch event follows its last batch), then runFinished.
+ */
+export function loadedRunState(runId: string, prev: RunState, loaded: LoadedRun): RunState {
+  const events: RunAction[] = loaded.started ? [loaded.started] : [];
+  const { batches, history } = loaded;
+  let i = 0;
+  let j = 0;
+  while (i < batches.length || j < history.length) {
+    if (j >= history.length || (i < batches.length && batches[i]!.time <= history[j]!.time)) events.push(batches[i++]!);
+    else events.push(history[j++]!);
+  }
+  if (loaded.summary) events.push(loaded.summary);
+  const s = replayRun(runId, events);
+  // Without a summary (the app closed mid-run) the list entry knows best how it ended.
+  return loaded.summary ? s : { ...s, phase: prev.phase, error: prev.error, firstTime: s.firstTime ?? prev.firstTime };
 }
 
 /** The app's training store. */

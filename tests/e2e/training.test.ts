@@ -157,6 +157,9 @@ describe('training in the window', () => {
   });
 
   it('stops a second run mid-epoch and compares both runs', async () => {
+    // The second run learns faster: the comparison's settings diff must name that difference.
+    await tid('training-tab-settings').click();
+    await setNumber('setting-lr', 0.003);
     await tid('training-tab-curves').click();
     await tid('train-button').click();
     await waitPhase(/running/);
@@ -184,7 +187,8 @@ describe('training in the window', () => {
     await tid(b!).locator('input[type=checkbox]').check();
     await expect.poll(async () => (await chartSummary('loss-chart')).map((l) => l.label).join(',')).toMatch(/#1 loss.*#2 loss|#2 loss.*#1 loss/);
     await tid('settings-diff').waitFor();
-    expect(await tid('settings-diff').textContent()).toMatch(/status/);
+    expect(await tid('settings-diff').textContent()).toMatch(/learningRate\s*0\.003\s*0\.001/);
+    expect(await tid('settings-diff').textContent()).toMatch(/status\s*stopped\s*completed/);
     await page.mouse.move(0, 0);
     await screenshot(page, 'training-compare');
     for (let i = 0; i < 3 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark'; i++) await tid('theme-button').click();
@@ -192,16 +196,41 @@ describe('training in the window', () => {
     await screenshot(page, 'training-compare-dark');
   });
 
-  it('keeps the runs of the graph across a reload, with their saved curves', async () => {
+  it('keeps the runs of the graph when it is saved and across a reload, with their saved per-batch curves', async () => {
     const before = await runRows();
+    // Saving the unsaved graph takes its runs along to the file.
+    await tid('save-as-button').click();
+    await tid('prompt-input').fill('mnist-runs.tlgraph');
+    await tid('prompt-input').press('Enter');
+    await expect.poll(() => tid('doc-title').textContent()).toMatch(/mnist-runs/);
+    await expect.poll(runRows, { timeout: 20_000 }).toEqual(before);
     await page.reload();
+    // A fresh unsaved graph lists none of them (each document has its own runs).
     await tid('template-mnist-mlp').click();
     await tid('dock-tab-training').click();
+    await tid('runs-list').waitFor();
+    await page.waitForTimeout(500);
+    expect(await runRows()).toEqual([]);
+    await page.reload();
+    await tid('recent-files').getByText('mnist-runs.tlgraph', { exact: true }).click();
+    await tid('dock-tab-training').click();
     await expect.poll(runRows, { timeout: 20_000 }).toEqual(before);
-    // The completed run (the older one): its saved per-epoch history draws the curves.
+    // The completed run (the older one): its saved batch points draw the per-batch curve, as they did live.
     await tid(before[1]!).click();
-    await expect.poll(async () => (await chartSummary('loss-chart')).map((l) => `${l.label}:${l.n}`).join(','), { timeout: 20_000 }).toBe('loss:2,val_loss:2');
+    await expect.poll(async () => (await chartSummary('loss-chart')).map((l) => l.label).join(','), { timeout: 20_000 }).toBe('loss,val_loss');
+    const loss = await chartSummary('loss-chart');
+    expect(loss.find((l) => l.label === 'loss')!.n).toBeGreaterThan(10);
+    expect(loss.find((l) => l.label === 'val_loss')!.n).toBe(2);
+    expect(await tid('x-step').getAttribute('class')).toMatch(/\bon\b/);
     expect(await phase()).toBe('completed');
+    // Its list entry and the progress bar agree on the duration.
+    const duration = (await tid(before[1]!).getByTestId('entry-duration').textContent())!.trim();
+    expect(await tid('progress').textContent()).toContain(`completed in ${duration}`);
+    // The settings that differed are still known after the reload.
+    await tid(before[0]!).locator('input[type=checkbox]').check();
+    await tid(before[1]!).locator('input[type=checkbox]').check();
+    await expect.poll(() => tid('settings-diff').textContent(), { timeout: 20_000 }).toMatch(/learningRate\s*0\.003\s*0\.001/);
+    await tid(before[1]!).click();
     await page.mouse.move(0, 0);
     await screenshot(page, 'training-after-reload');
   });

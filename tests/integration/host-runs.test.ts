@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { HostEventPayload } from '../../graph/api/host.js';
+import type { HostEventPayload, RunInfo } from '../../graph/api/host.js';
 import type { StartCommand, TrainingEvent } from '../../graph/api/training.js';
 import { getTemplate } from '../../graph/templates/index.js';
 import { Host, type HostSession } from '../../main/host/host.js';
-import type { TrainingProcess } from '../../main/host/runs.js';
+import { MAX_LOADED_BATCHES, thinEvenly, type TrainingProcess } from '../../main/host/runs.js';
 import { startServer } from '../../main/server/server.js';
 
 let base: string;
@@ -55,7 +55,7 @@ describe('runs', () => {
     fake.emit({ type: 'runStarted', ...t, backend: 'cpu', device: 'CPU', backendNotes: [], paramCount: 131, samplesPerEpoch: 120, validationSamples: 30, batchesPerEpoch: 8, epochs: 2, batchSize: 16 });
     const replay = (await host.handle('runs.subscribe', { runId }, b)) as { replay: TrainingEvent[] };
     expect(replay.replay.map((e) => e.type)).toEqual(['runStarted']);
-    fake.emit({ type: 'epoch', ...t, epoch: 0, loss: 1, metrics: { acc: 0.5 }, durationMs: 5 });
+    fake.emit({ type: 'epoch', ...t, epoch: 1, loss: 1, metrics: { acc: 0.5 }, durationMs: 5 });
     await host.handle('runs.pause', { runId }, b);
     expect(((await host.handle('runs.list', { graphPath: null }, a)) as { runs: { status: string }[] }).runs[0]!.status).toBe('paused');
     await host.handle('runs.resume', { runId }, a);
@@ -72,6 +72,63 @@ describe('runs', () => {
     expect(loaded.history).toHaveLength(1);
     expect(loaded.summary.status).toBe('stopped');
     await expect(host.handle('runs.stop', { runId }, a)).rejects.toMatchObject({ code: 'notFound' });
+  });
+
+  it('keeps each unsaved document\'s runs apart, and moves them to the file it is saved as', async () => {
+    const fakes: ReturnType<typeof fakeProcess>[] = [];
+    const host = new Host({ kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: join(base, 'ws'), listBackends: async () => [], startTraining: async () => () => (fakes.push(fakeProcess()), fakes.at(-1)!.proc) });
+    const a = recorder();
+    const list = async (params: { graphPath: string | null; docId?: string }) => ((await host.handle('runs.list', params, a)) as { runs: RunInfo[] }).runs.map((r) => r.runId);
+    const { runId: r1 } = (await host.handle('runs.start', { graph: iris(), graphPath: null, docId: 'docA-1' }, a)) as { runId: string };
+    const { runId: r2 } = (await host.handle('runs.start', { graph: iris(), graphPath: null, docId: 'docA-2' }, a)) as { runId: string };
+    expect(await list({ graphPath: null, docId: 'docA-1' })).toEqual([r1]);
+    expect(await list({ graphPath: null, docId: 'docA-2' })).toEqual([r2]);
+    expect(await list({ graphPath: null, docId: 'docB-1' })).toEqual([]);
+    // Saved while r1 is still running: the run follows the document to its file, and so does its final record.
+    const file = join(base, 'ws', 'iris.tlgraph');
+    await host.handle('files.saveAs', { graph: iris(), path: file }, a);
+    expect(await host.handle('runs.adopt', { docId: 'docA-1', graphPath: file }, a)).toEqual({ moved: 1 });
+    expect(await list({ graphPath: null, docId: 'docA-1' })).toEqual([]);
+    expect(await list({ graphPath: file })).toEqual([r1]);
+    fakes[0]!.emit({ type: 'runFinished', runId: r1, time: 2, status: 'stopped', reason: null, bestEpoch: null, bestMetrics: null, finalMetrics: null, artifactDir: null, durationMs: 3 });
+    fakes[0]!.exit();
+    await tick();
+    const host2 = new Host({ kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: join(base, 'ws'), listBackends: async () => [] });
+    expect(((await host2.handle('runs.list', { graphPath: file }, a)) as { runs: RunInfo[] }).runs).toMatchObject([{ runId: r1, status: 'stopped', graphPath: file, docId: null }]);
+    // Only files the user chose can take runs.
+    await expect(host.handle('runs.adopt', { docId: 'docA-2', graphPath: join(base, 'elsewhere.tlgraph') }, a)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('lists each run with its settings, backend, duration and final and best values, and reloads its batch points', async () => {
+    const fake = fakeProcess();
+    const host = new Host({ kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: null, listBackends: async () => [], startTraining: async () => () => fake.proc });
+    const a = recorder();
+    const training = { ...iris().training, learningRate: 0.05, batchSize: 16, epochs: 2 };
+    const { runId } = (await host.handle('runs.start', { graph: iris(), graphPath: null, docId: 'd-1', training, limit: 64 }, a)) as { runId: string };
+    const t = { runId, time: 1 };
+    const started = { type: 'runStarted' as const, ...t, backend: 'wasm', device: 'WebAssembly SIMD', backendNotes: [], paramCount: 131, samplesPerEpoch: 64, validationSamples: 30, batchesPerEpoch: 4, epochs: 2, batchSize: 16 };
+    fake.emit(started);
+    for (let step = 1; step <= 6; step++) fake.emit({ type: 'batch', runId, time: 1 + step, epoch: step <= 4 ? 1 : 2, batch: ((step - 1) % 4) + 1, step, loss: 1 / step, metrics: { loss: 1 / step, acc: step / 10 }, samplesPerSecond: 100 });
+    fake.emit({ type: 'epoch', runId, time: 6, epoch: 1, loss: 0.5, metrics: { acc: 0.4, val_loss: 0.6, val_acc: 0.7 }, durationMs: 5 });
+    fake.emit({ type: 'runFinished', runId, time: 9, status: 'stopped', reason: null, bestEpoch: 1, bestMetrics: { loss: 0.5, val_loss: 0.6, val_acc: 0.7 }, finalMetrics: { loss: 0.5, acc: 0.4, val_loss: 0.6, val_acc: 0.7 }, artifactDir: null, durationMs: 4321 });
+    fake.exit();
+    await tick();
+    const [run] = ((await host.handle('runs.list', { graphPath: null, docId: 'd-1' }, a)) as { runs: RunInfo[] }).runs;
+    expect(run).toMatchObject({ status: 'stopped', epochs: 1, limit: 64, backend: 'wasm', device: 'WebAssembly SIMD', durationMs: 4321, bestEpoch: 1, finalMetrics: { acc: 0.4 } });
+    expect(run!.training).toMatchObject({ learningRate: 0.05, batchSize: 16, epochs: 2, dataset: { kind: 'builtin', name: 'iris' } });
+    const loaded = (await host.handle('runs.load', { runId }, a)) as { started: unknown; batches: { step: number }[]; history: unknown[] };
+    expect(loaded.started).toEqual(started);
+    expect(loaded.batches.map((b) => b.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(loaded.history).toHaveLength(1);
+  });
+
+  it('thins long batch records evenly, keeping the last point', () => {
+    const items = Array.from({ length: 45_000 }, (_, i) => i);
+    const thin = thinEvenly(items, MAX_LOADED_BATCHES);
+    expect(thin.length).toBeLessThanOrEqual(MAX_LOADED_BATCHES);
+    expect(thin.length).toBeGreaterThan(MAX_LOADED_BATCHES / 2);
+    expect(thin.at(-1)).toBe(44_999);
+    expect(thinEvenly([1, 2, 3], 10)).toEqual([1, 2, 3]);
   });
 
   it('ends a run whose process died without a word as failed, for every watcher', async () => {

@@ -47,6 +47,12 @@ describe('dataset fit check and one-click fixes', () => {
 });
 
 describe('settings diff', () => {
+  it('lists facts beside the settings (status, backend used) even for runs whose settings are unknown', () => {
+    const a = defaultTraining();
+    expect(diffSettings([a, null], [{ status: 'completed' }, { status: 'failed' }])).toEqual([{ field: 'status', values: ['completed', 'failed'] }]);
+    expect(diffSettings([a, { ...a, batchSize: 64 }], [{ backend: 'wasm' }, { backend: 'wasm' }])).toEqual([{ field: 'batchSize', values: ['32', '64'] }]);
+  });
+
   it('lists only fields that differ, nested fields dotted, unknown runs as ?', () => {
     const a = defaultTraining();
     const b = { ...defaultTraining(), learningRate: 0.01, earlyStopping: { ...a.earlyStopping, patience: 5 }, dataset: { kind: 'builtin' as const, name: 'mnist' } };
@@ -103,8 +109,9 @@ describe('chart helpers', () => {
     expect(s.selected).toEqual(['r2', R]);
     expect(chartLines(s, 'loss').map((l) => l.label)).toEqual(['#1 loss', '#1 val_loss']);
     // A saved run without batch events forces the per-epoch axis for the comparison.
-    store.getState().setListed([{ runId: 'old', graphPath: null, graphName: 'g', startedAt: 0, status: 'completed', epochs: 1, bestMetrics: null, artifactDir: null }], null);
-    store.getState().setHistory('old', [ev({ type: 'epoch', epoch: 1, loss: 0.5, metrics: { val_loss: 0.6 }, durationMs: 1 } as never) as never], null);
+    const old = { runId: 'old', graphPath: null, docId: null, graphName: 'g', startedAt: 0, status: 'completed' as const, epochs: 1, training: null, limit: null, backend: null, device: null, durationMs: 5, finalMetrics: null, bestMetrics: null, bestEpoch: null, reason: null, artifactDir: null };
+    store.getState().setListed([old], null);
+    store.getState().setHistory('old', { started: null, history: [ev({ type: 'epoch', epoch: 1, loss: 0.5, metrics: { val_loss: 0.6 }, durationMs: 1 } as never) as never], batches: [], summary: null });
     store.getState().toggleSelected('old', true);
     s = store.getState();
     expect(effectiveXMode(s, s.selected.map((id) => s.runs[id]!))).toBe('epoch');
