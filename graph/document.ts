@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { migrateGraph, CURRENT_VERSION } from './migrations.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 
 /** The `format` marker every graph file carries. */
 export const GRAPH_FORMAT = 'tensorloom.graph';
@@ -234,11 +235,17 @@ export function parseGraph(raw: unknown): LoadResult {
 export function loadGraph(text: string): LoadResult {
   let raw: unknown;
   if (text.trim() === '') return { ok: false, error: 'is empty; expected a Tensorloom graph (JSON)' };
+  // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
-    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    return { ok: false, error: `is not valid JSON (${(e as Error).message})` };
+    raw = JSON.parse(body);
+  } catch {
+    // JSON.parse's message quotes the text; the file may be something private opened by mistake, so say where instead.
+    if (/[\u0000-\u0008\u000e-\u001f]/.test(body.slice(0, 8192))) return { ok: false, error: 'is not a Tensorloom graph: it is a binary file, not JSON text' };
+    const first = body.trimStart()[0];
+    if (first !== '{' && first !== '[') return { ok: false, error: 'is not a Tensorloom graph: it is not JSON (a graph file starts with "{")' };
+    const where = findJsonSyntaxError(body);
+    return { ok: false, error: where ? `is not valid JSON: ${where.problem} at line ${where.line}, column ${where.column}` : 'is not valid JSON' };
   }
   return parseGraph(raw);
 }

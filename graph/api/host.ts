@@ -155,11 +155,16 @@ export const HOST_METHODS = {
   'files.startup': req(Empty, z.object({ file: OpenedFileSchema.nullable(), error: z.string().nullable(), recoveries: z.array(RecoverySchema) }).strict()),
   /** Opens a graph: with a path (recent list, browser entry) or, without one, through the native dialog. */
   'files.open': req(z.object({ path: Path.optional() }).strict(), OpenedFileSchema.nullable()),
-  /** Saves over a file that was opened or saved before (atomically; the old version survives any failure). */
+  /**
+   * Saves over the document's own .tlgraph file, one that was opened or saved before (atomically; the old version and
+   * its permissions survive). Any other path is refused: that is Save As.
+   */
   'files.save': req(z.object({ path: Path, graph: GraphSchema, docId: DocIdSchema.optional() }).strict(), z.object({ path: Path, savedAt: z.number() }).strict()),
   /**
    * Saves under a new name: the native dialog in the desktop app; in the browser host `path` is required and must
-   * lie inside the workspace root (the renderer picks the folder with files.browse and types the name).
+   * lie inside the workspace root (the renderer picks the folder with files.browse and types the name). The name gets
+   * the .tlgraph extension when it lacks it; dotfiles are refused; an existing file is replaced only with `overwrite`
+   * (the UI asks the user first).
    */
   'files.saveAs': req(
     z.object({ graph: GraphSchema, path: Path.optional(), suggestedName: z.string().max(255).optional(), docId: DocIdSchema.optional(), overwrite: z.boolean().default(false) }).strict(),
@@ -225,11 +230,17 @@ export const HOST_METHODS = {
   /** A finished run's evaluation results (confusion matrix, samples); from its artifacts. */
   'runs.results': req(z.object({ runId: RunIdSchema }).strict(), RunResultsSchema),
 
-  /** Copies a run's model artifacts (model.json, weights, metrics.csv, summary.json) to a folder the user chooses. */
-  'export.model': req(z.object({ runId: RunIdSchema, dir: Path.optional() }).strict(), z.object({ dir: Path, files: z.array(z.string()) }).strict().nullable()),
-  /** Generates code for a graph; with `save: true` also writes it where the user chooses. */
+  /**
+   * Copies a run's model artifacts (model.json, weights, metrics.csv, summary.json) to a folder the user chooses. A
+   * folder that already holds files is used only with `overwrite` (the UI asks first); hidden folders are refused.
+   */
+  'export.model': req(z.object({ runId: RunIdSchema, dir: Path.optional(), overwrite: z.boolean().default(false) }).strict(), z.object({ dir: Path, files: z.array(z.string()) }).strict().nullable()),
+  /**
+   * Generates code for a graph; with `save: true` also writes it where the user chooses: a .ts or .py file (the
+   * extension is added when missing), never a dotfile, replacing an existing file only with `overwrite`.
+   */
   'export.code': req(
-    z.object({ graph: GraphSchema, language: z.enum(['typescript', 'python']), save: z.boolean().default(false), path: Path.optional() }).strict(),
+    z.object({ graph: GraphSchema, language: z.enum(['typescript', 'python']), save: z.boolean().default(false), path: Path.optional(), overwrite: z.boolean().default(false) }).strict(),
     z.object({ code: z.string(), fileName: z.string(), path: Path.nullable() }).strict(),
   ),
 } as const;

@@ -11,6 +11,21 @@ export class CodegenError extends Error {
   }
 }
 
+/**
+ * Text that stays inside a one-line source comment (`//` in TypeScript, `#` in Python) and a block comment: every
+ * line terminator either language knows (\r, \n, U+2028, U+2029, NEL) and other control characters become spaces,
+ * and a block comment end is broken up. Graph names, descriptions and dataset names come from files anyone can write,
+ * so they must never end a comment and become code.
+ */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /');
+}
+
+/** The lines of a multi-line text as comment-safe lines (see `commentText`). */
+export function commentLines(text: string): string[] {
+  return text.split(/\r\n|[\r\n\u0085\u2028\u2029]/).map(commentText);
+}
+
 /** One node of the model in build order, with everything a code generator needs. */
 export type PlanStep =
   | { kind: 'input'; node: GraphNode; shape: number[]; dtype: 'float32' | 'int32' }

@@ -1,7 +1,7 @@
 import type { Graph, TrainingSettings } from '../document.js';
 import type { TfjsSpec } from '../layers/types.js';
 import { KERAS_CUSTOM_LAYERS, type KerasCustomLayer } from './keras-custom.js';
-import { CodegenError, planModel, variableNames, type PlanStep } from './plan.js';
+import { CodegenError, commentLines, commentText, planModel, variableNames, type PlanStep } from './plan.js';
 
 export type { KerasCustomLayer };
 
@@ -198,13 +198,13 @@ export function generatePython(graph: Graph, options: PythonOptions = {}): strin
   }
   body.push('    model.compile(', ...compile.map((c) => `        ${c},`), '    )', '    return model');
 
-  const doc = [`${graph.name}: a model exported from Tensorloom.`];
-  if (graph.description) doc.push('', graph.description);
+  const doc = [`${commentText(graph.name)}: a model exported from Tensorloom.`];
+  if (graph.description) doc.push('', ...commentLines(graph.description));
   doc.push('', 'Builds the model with Keras 3 (`pip install keras` plus a backend such as TensorFlow, JAX or PyTorch)', 'and prints its summary when run: `python3 this_file.py`.');
   const lines: string[] = [`"""${doc.join('\n').replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}\n"""`, '', 'import keras', 'from keras import layers', ''];
   for (const text of sources) lines.push('', text, '');
   lines.push('');
-  lines.push(`# Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in "${t.dataset.name}" dataset)` : ''}.`);
+  lines.push(`# Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in "${commentText(t.dataset.name)}" dataset)` : ''}.`);
   lines.push(`TRAINING = ${pyLiteral({ batch_size: t.batchSize, epochs: t.epochs, validation_split: t.validationSplit, shuffle: t.shuffle, seed: t.seed })}`);
   lines.push(`DATASET = ${pyLiteral(t.dataset)}`, '', '');
   lines.push('def build_model():', '    """Builds and compiles the model."""', ...body, '', '');

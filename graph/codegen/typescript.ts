@@ -1,6 +1,6 @@
 import type { Graph, TrainingSettings } from '../document.js';
 import type { TfjsSpec } from '../layers/types.js';
-import { planModel, variableNames } from './plan.js';
+import { commentLines, commentText, planModel, variableNames } from './plan.js';
 
 /** Where the generated program imports Tensorloom's custom layers from when the model uses them. */
 export const DEFAULT_CUSTOM_LAYERS_IMPORT = 'tensorloom/graph/tfjs/all.ts';
@@ -77,15 +77,15 @@ export function generateTypeScript(graph: Graph, options: TypeScriptOptions = {}
   const t = graph.training;
 
   const lines: string[] = [];
-  lines.push(`// ${graph.name.replace(/\s+/g, ' ')}: a model exported from Tensorloom.`);
-  if (graph.description) lines.push(`// ${graph.description.replace(/\n/g, '\n// ')}`);
+  lines.push(`// ${commentText(graph.name.replace(/\s+/g, ' '))}: a model exported from Tensorloom.`);
+  if (graph.description) for (const line of commentLines(graph.description)) lines.push(`// ${line}`);
   lines.push('//', '// Run it with `npx tsx <this file>` in a project that has @tensorflow/tfjs installed: it builds the model and prints its summary.');
   if (usesCustom) lines.push(`// This model uses Tensorloom's custom layers, imported from '${options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT}'.`);
   lines.push("import * as tf from '@tensorflow/tfjs';");
   lines.push("import { pathToFileURL } from 'node:url';");
   if (usesCustom) lines.push(`import { registerCustomLayers } from ${jsLiteral(options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT)};`);
   lines.push('');
-  lines.push(`/** Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in '${t.dataset.name}' dataset)` : ''}. */`);
+  lines.push(`/** Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in '${commentText(t.dataset.name)}' dataset)` : ''}. */`);
   lines.push(
     `export const training = ${jsLiteral({ optimizer: t.optimizer, learningRate: t.learningRate, batchSize: t.batchSize, epochs: t.epochs, validationSplit: t.validationSplit, shuffle: t.shuffle, seed: t.seed, dataset: t.dataset })};`,
   );

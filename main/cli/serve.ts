@@ -31,7 +31,8 @@ const command: Command = {
         `usage: ${USAGE}\n\n` +
           'Serves the app and its API on http://127.0.0.1:PORT (default 8787; 0 picks a free port), with a random access token in the URL.\n' +
           'FILE opens in the app. The in-app file browser, Save As and exports are limited to --root (default: the folder of FILE, or the current folder).\n' +
-          '--host 0.0.0.0 exposes it on the network: anyone with the URL (token) can read and write files under --root and run training.\n',
+          '--host 0.0.0.0 exposes it on the network: anyone with the URL (token) can read graph and data files under --root, create or\n' +
+          'replace .tlgraph, .ts and .py files and model-export folders there (never dotfiles or hidden folders), and run training.\n',
       );
       return 0;
     }
@@ -63,7 +64,9 @@ const command: Command = {
     }
     if (!isLoopback(host))
       process.stderr.write(
-        `warning: listening on ${host}, reachable from other machines. Anyone who learns the URL can read and write graph files under ${root} and run training; prefer an SSH tunnel (ssh -L ${server.port}:127.0.0.1:${server.port} ...) with the default 127.0.0.1.\n`,
+        `warning: listening on ${host}, reachable from other machines. Anyone who learns the URL can read graph and data files (.tlgraph, .csv, .tsv, .txt, .md, images) under ${root}, ` +
+          'create or replace .tlgraph, .ts and .py files and model-export folders there (not dotfiles or hidden folders), and run training on this machine; ' +
+          `prefer an SSH tunnel (ssh -L ${server.port}:127.0.0.1:${server.port} ...) with the default 127.0.0.1.\n`,
       );
     process.stdout.write(`Tensorloom is serving ${root}\nOpen this URL in a browser (it contains the access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`);
     if (values.open) openBrowser(server.url);

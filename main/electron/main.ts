@@ -1,6 +1,6 @@
 // The desktop app's main process: one window per document, the host API over IPC, native menus and dialogs, and
 // training in utility processes. The only code in the project that imports `electron` at run time.
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, shell, type IpcMainInvokeEvent, type MessagePortMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, shell, type IpcMainInvokeEvent, type MessagePortMain } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { HostError, parseEvent, WireRequestSchema, type HostEvent, type HostEven
 import { GRAPH_EXTENSION } from '../../graph/document.js';
 import { Host, type HostDialogs, type HostSession } from '../host/host.js';
 import { PACKAGE_ROOT, RENDERER_DIST } from '../host/paths.js';
+import { linkDecision } from './links.js';
 import { graphFileFromArgv, menuTemplate } from './menu.js';
 import { utilityProcessTraining } from './training.js';
 
@@ -26,6 +27,8 @@ interface WindowState {
   dirty: boolean;
   name: string;
   closeConfirmed: boolean;
+  /** The user chose Save in the close prompt: close once that save succeeds, stay open if it is cancelled or fails. */
+  closeAfterSave: boolean;
 }
 
 const windows = new Map<number, { win: BrowserWindow; state: WindowState }>();
@@ -45,8 +48,9 @@ async function openInWindow(path: string): Promise<void> {
   await host.access.grantFile(path);
   const target = focused();
   if (!target) {
-    // The new window asks for its startup file, like a first launch with this file on the command line.
-    host.options.initialFile = path;
+    // The new window asks for its startup file, like a first launch with this file on the command line; windows
+    // opened later start empty.
+    await host.setStartupFile(path);
     createWindow();
     return;
   }
@@ -60,8 +64,15 @@ async function openInWindow(path: string): Promise<void> {
   }
 }
 
+let menuKey: string | null = null;
+
+// Rebuilding the application menu closes it if it is open, so it is rebuilt only when Open Recent would change, not on
+// every files.* call (autosave runs every few seconds).
 async function refreshMenu(): Promise<void> {
   const recent = await host.recent.list().catch(() => []);
+  const key = JSON.stringify(recent.map((r) => [r.path, r.exists]));
+  if (key === menuKey) return;
+  menuKey = key;
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(
@@ -104,7 +115,25 @@ function dialogsFor(): HostDialogs {
       const r = w ? await dialog.showSaveDialog(w, opts) : await dialog.showSaveDialog(opts);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
+    async confirmReplace(message, detail) {
+      const w = parent();
+      const opts = { type: 'warning' as const, buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1, message, detail };
+      const r = w ? await dialog.showMessageBox(w, opts) : await dialog.showMessageBox(opts);
+      return r.response === 0;
+    },
   };
+}
+
+/** Opens a link in the user's browser: trusted documentation sites directly, other https links after asking. */
+async function openLink(url: string, from?: BrowserWindow): Promise<void> {
+  const decision = linkDecision(url);
+  if (decision === 'deny') return;
+  if (decision === 'ask') {
+    const opts = { type: 'question' as const, buttons: ['Open in Browser', 'Cancel'], defaultId: 1, cancelId: 1, message: 'Open this link in your browser?', detail: url };
+    const r = from ? await dialog.showMessageBox(from, opts) : await dialog.showMessageBox(opts);
+    if (r.response !== 0) return;
+  }
+  await shell.openExternal(url);
 }
 
 function updateTitle(win: BrowserWindow, state: WindowState): void {
@@ -133,6 +162,7 @@ function createWindow(): BrowserWindow {
     dirty: false,
     name: 'Untitled',
     closeConfirmed: false,
+    closeAfterSave: false,
     session: {
       send<E extends HostEvent>(event: E, payload: HostEventPayload<E>) {
         state.port?.postMessage({ event, payload: parseEvent(event, payload) });
@@ -151,8 +181,8 @@ function createWindow(): BrowserWindow {
   });
   win.webContents.on('will-navigate', (e) => e.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; the app never opens windows of its own from the page.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Links to documentation open in the user's browser (see openLink); the app never opens windows of its own.
+    void openLink(url, win);
     return { action: 'deny' };
   });
   win.on('close', (e) => {
@@ -167,10 +197,15 @@ function createWindow(): BrowserWindow {
     });
     if (choice === 1) {
       state.closeConfirmed = true;
+      // The user threw the changes away: their recovery copy must not come back at the next start.
+      void host.discardSessionRecoveries(state.session);
       return;
     }
     e.preventDefault();
-    if (choice === 0) state.session.send('onMenuCommand', { command: 'save' });
+    if (choice === 0) {
+      state.closeAfterSave = true;
+      state.session.send('onMenuCommand', { command: 'save' });
+    }
   });
   win.on('closed', () => {
     host.closeSession(state.session);
@@ -190,6 +225,14 @@ function trustedSender(event: IpcMainInvokeEvent | Electron.IpcMainEvent): Windo
   return entry.state;
 }
 
+// Closes a window whose save (chosen in the close prompt) succeeded, after the renderer has had the answer.
+function closeAfterSave(id: number): void {
+  const entry = windows.get(id);
+  if (!entry) return;
+  entry.state.closeConfirmed = true;
+  setTimeout(() => entry.win.close(), 0);
+}
+
 function registerIpc(): void {
   ipcMain.handle('tensorloom:invoke', async (event, raw: unknown): Promise<WireResponse> => {
     const state = trustedSender(event);
@@ -197,11 +240,18 @@ function registerIpc(): void {
     if (!req.success) return { id: 0, ok: false, error: { code: 'invalid', message: 'malformed request' } };
     const { id, method, params } = req.data;
     if (!state) return { id, ok: false, error: { code: 'forbidden', message: 'request from an unknown frame' } };
+    const saving = method === 'files.save' || method === 'files.saveAs';
     try {
       const result = await host.handle(method, params, state.session);
       if (method.startsWith('files.')) void refreshMenu();
+      if (saving && state.closeAfterSave) {
+        state.closeAfterSave = false;
+        // Save As answers null when its dialog was cancelled: the window stays open with the unsaved work.
+        if (result !== null) closeAfterSave(event.sender.id);
+      }
       return { id, ok: true, result };
     } catch (e) {
+      if (saving) state.closeAfterSave = false;
       return { id, ok: false, error: e instanceof HostError ? { code: e.code, message: e.message } : { code: 'failed', message: (e as Error).message } };
     }
   });
@@ -262,6 +312,11 @@ if (!app.requestSingleInstanceLock()) {
       startTraining: async () => utilityProcessTraining(join(HERE, 'worker.mjs')),
     });
     pendingFile = null;
+    // The app needs no camera, microphone, notifications, geolocation, MIDI, USB, HID or serial access: refuse every
+    // permission request and check instead of showing Chromium's prompts.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    session.defaultSession.setDevicePermissionHandler(() => false);
     registerProtocol();
     registerIpc();
     await refreshMenu();

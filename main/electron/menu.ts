@@ -48,9 +48,12 @@ export function menuTemplate(actions: MenuActions, recent: Recent[], platform: N
         cmd('Undo', 'undo', 'CmdOrCtrl+Z'),
         cmd('Redo', 'redo', mac ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
         { type: 'separator' },
-        cmd('Cut', 'cut', 'CmdOrCtrl+X'),
-        cmd('Copy', 'copy', 'CmdOrCtrl+C'),
-        cmd('Paste', 'paste', 'CmdOrCtrl+V'),
+        // Clipboard items use Electron's roles: they fire the page's copy/cut/paste events, which act on the text of a
+        // focused field, and otherwise on the selected nodes (renderer/app/shortcuts.ts). Undo, Redo, Delete and Select
+        // All are sent to the renderer, which applies them to the focused text field or else to the graph.
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
         cmd('Delete', 'delete', mac ? 'Backspace' : 'Delete'),
         cmd('Select All', 'selectAll', 'CmdOrCtrl+A'),
       ],

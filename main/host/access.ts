@@ -8,6 +8,11 @@ export function isWithin(root: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
 }
 
+/** Whether a relative path has a segment starting with '.' (a dotfile or hidden folder), other than '.' and '..'. */
+export function hasHiddenSegment(rel: string): boolean {
+  return rel.split(/[\\/]/).some((seg) => seg.startsWith('.') && seg !== '.' && seg !== '..');
+}
+
 // Resolves symlinks of the longest existing prefix, so a link inside the workspace cannot point outside it.
 async function canonical(path: string): Promise<string> {
   const abs = resolve(path);
@@ -46,6 +51,12 @@ export class PathAccess {
     this.roots.push(await canonical(path));
   }
 
+  /** Whether the user chose exactly this file (opened, saved, recent, command line), not merely a folder above it. */
+  async isChosenFile(path: string): Promise<boolean> {
+    if (!isAbsolute(path)) return false;
+    return this.files.has(await canonical(path)) || this.files.has(resolve(path));
+  }
+
   /** The canonical path if allowed; otherwise a 'forbidden' HostError naming the path. */
   async check(path: string, what = 'file'): Promise<string> {
     if (!isAbsolute(path)) throw new HostError('forbidden', `'${path}' is not an absolute path; choose the ${what} with Open or from the recent list`);
@@ -53,7 +64,12 @@ export class PathAccess {
     if (this.files.has(c) || this.files.has(resolve(path))) return c;
     for (const root of this.roots) {
       const cr = await canonical(root);
-      if (isWithin(cr, c)) return c;
+      if (!isWithin(cr, c)) continue;
+      // A root may be a home folder (`serve --root ~`): its dotfiles and hidden folders (.bashrc, .ssh, .config) are
+      // settings and scripts, never graphs, exports or datasets, so nothing under a root may name them.
+      if (hasHiddenSegment(relative(cr, c)))
+        throw new HostError('forbidden', `'${path}' is a hidden file or lies in a hidden folder; the app does not read or write dotfiles. Choose a name that does not start with '.'`);
+      return c;
     }
     throw new HostError('forbidden', `the app may not access '${path}': only files you opened or saved, files in the recent list, and files inside the workspace folder are reachable; open it with File > Open first`);
   }

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import {
   HostError,
@@ -11,6 +11,7 @@ import {
   type HostParsedParams,
   type HostResult,
   type OpenedFile,
+  type Recovery,
 } from '../../graph/api/host.js';
 import type { TrainingEvent } from '../../graph/api/training.js';
 import { describeLoadError, GRAPH_EXTENSION, loadGraph, serializeGraph, type DatasetRef } from '../../graph/document.js';
@@ -35,6 +36,11 @@ export interface HostDialogs {
   saveGraph(suggestedName: string): Promise<string | null>;
   chooseFolder(title: string): Promise<string | null>;
   saveFile(suggestedName: string, extension: string): Promise<string | null>;
+  /**
+   * Asks before replacing something the save dialog did not already ask about (a name the host completed with its
+   * extension, a folder that already holds files). Resolves true to replace.
+   */
+  confirmReplace(message: string, detail: string): Promise<boolean>;
 }
 
 /** How a host is set up. */
@@ -67,9 +73,24 @@ const defaultListBackends = async (): Promise<BackendInfo[]> => {
   return list.map((b) => ({ name: b.backend, available: b.available, device: b.device ?? '', note: b.reason ?? null }));
 };
 
+/** Graph files larger than this are refused before reading (a graph of thousands of layers is a few MB). */
+const MAX_GRAPH_BYTES = 64 * 1024 * 1024;
+
+/** `path` with `.ext` appended unless it already ends with it (case-insensitive), so a save never writes another kind of file. */
+export function withExtension(path: string, ext: string): string {
+  return path.toLowerCase().endsWith(`.${ext.toLowerCase()}`) ? path : `${path}.${ext}`;
+}
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
+    () => false,
+  );
+}
+
+async function folderHasFiles(dir: string): Promise<boolean> {
+  return readdir(dir).then(
+    (names) => names.length > 0,
     () => false,
   );
 }
@@ -92,12 +113,17 @@ export class Host {
   private readonly listeners = new Map<HostSession, (runId: string, event: TrainingEvent) => void>();
   private ready: Promise<void>;
   private backends: Promise<BackendInfo[]> | null = null;
+  /** Recovery copies whose document is open in a connected window or tab, by docId: not offered to the others. */
+  private readonly liveDocs = new Map<string, HostSession>();
+  /** The file the next `files.startup` opens (command line, OS); taken once so later windows start empty. */
+  private startupFile: string | null;
 
   constructor(readonly options: HostOptions) {
     this.access = new PathAccess(options.workspaceRoot ? [options.workspaceRoot] : []);
     this.recent = new RecentFiles(options.dataDir);
     this.recovery = new RecoveryStore(options.dataDir);
     this.runs = new RunManager(options.dataDir, options.startTraining ?? defaultStartTraining);
+    this.startupFile = options.initialFile ? resolve(options.initialFile) : null;
     this.ready = this.init();
   }
 
@@ -117,11 +143,56 @@ export class Host {
     return l;
   }
 
-  /** Forgets a session (window closed, socket dropped). */
+  /** Forgets a session (window closed, socket dropped); its recovery copies are offered again at the next start. */
   closeSession(session: HostSession): void {
     const l = this.listeners.get(session);
     if (l) this.runs.unsubscribeAll(l);
     this.listeners.delete(session);
+    for (const [docId, s] of this.liveDocs) if (s === session) this.liveDocs.delete(docId);
+  }
+
+  /** Drops the recovery copies of a session's documents: the user closed its window choosing not to save. */
+  async discardSessionRecoveries(session: HostSession): Promise<void> {
+    for (const [docId, s] of [...this.liveDocs]) {
+      if (s !== session) continue;
+      this.liveDocs.delete(docId);
+      await this.recovery.discard(docId);
+    }
+  }
+
+  /** Makes `path` the file the next window opens at its start (a file opened by the OS while no window is open). */
+  async setStartupFile(path: string): Promise<void> {
+    await this.ready;
+    const abs = resolve(path);
+    await this.access.grantFile(abs);
+    this.startupFile = abs;
+  }
+
+  private async dropRecovery(docId: string): Promise<void> {
+    this.liveDocs.delete(docId);
+    await this.recovery.discard(docId);
+  }
+
+  /**
+   * Recovery copies to offer `session`: not those of documents open in another window or tab, and one per file (the
+   * newest; older copies of the same file are superseded and removed, so the start screen never lists a file twice).
+   */
+  private async recoveriesFor(session: HostSession): Promise<Recovery[]> {
+    const seen = new Set<string>();
+    const out: Recovery[] = [];
+    for (const r of await this.recovery.list()) {
+      const owner = this.liveDocs.get(r.docId);
+      if (owner && owner !== session) continue;
+      if (r.path !== null) {
+        if (seen.has(r.path)) {
+          if (!owner) await this.recovery.discard(r.docId);
+          continue;
+        }
+        seen.add(r.path);
+      }
+      out.push(r);
+    }
+    return out;
   }
 
   /** Validates and runs one call. Throws HostError with a user-readable message. */
@@ -146,8 +217,12 @@ export class Host {
     const abs = await this.access.check(path, 'graph file');
     let text: string;
     try {
+      const s = await stat(abs);
+      if (s.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+      if (s.size > MAX_GRAPH_BYTES) throw new HostError('invalid', `'${basename(path)}' is not a Tensorloom graph: it is ${Math.round(s.size / 1024 / 1024)} MB, far larger than any graph file`);
       text = await readFile(abs, 'utf8');
     } catch (e) {
+      if (e instanceof HostError) throw e;
       throw new HostError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'notFound' : 'failed', ioMessage(e, path, 'open'));
     }
     const loaded = loadGraph(text);
@@ -214,17 +289,19 @@ export class Host {
       workspaceRoot: this.options.workspaceRoot,
     }),
 
-    'files.startup': async () => {
+    'files.startup': async (_p, session) => {
       let file: OpenedFile | null = null;
       let error: string | null = null;
-      if (this.options.initialFile) {
+      const initial = this.startupFile;
+      this.startupFile = null;
+      if (initial) {
         try {
-          file = await this.openFile(resolve(this.options.initialFile));
+          file = await this.openFile(initial);
         } catch (e) {
           error = (e as Error).message;
         }
       }
-      return { file, error, recoveries: await this.recovery.list() };
+      return { file, error, recoveries: await this.recoveriesFor(session) };
     },
 
     'files.open': async ({ path }) => {
@@ -239,27 +316,35 @@ export class Host {
     },
 
     'files.save': async ({ path, graph, docId }) => {
+      // Save writes back the document's own file; anything else (a new name, another kind of file) is Save As, which
+      // checks the extension and asks before replacing.
+      if (extname(path).toLowerCase() !== `.${GRAPH_EXTENSION}`)
+        throw new HostError('invalid', `'${basename(path)}' is not a .${GRAPH_EXTENSION} file, so Save will not write over it; use Save As to save the graph as a .${GRAPH_EXTENSION} file`);
+      if (!(await this.access.isChosenFile(path)))
+        throw new HostError('forbidden', `'${basename(path)}' was not opened or saved in this app, so Save will not write over it; use Save As to choose where to save`);
       const abs = await this.access.check(path, 'graph file');
       const savedAt = await this.writeGraph(abs, serializeGraph(graph));
-      if (docId) await this.recovery.discard(docId);
+      if (docId) await this.dropRecovery(docId);
       return { path, savedAt };
     },
 
     'files.saveAs': async ({ graph, path, suggestedName, docId, overwrite }) => {
-      let target = path;
-      if (target === undefined) {
+      let target: string;
+      if (path === undefined) {
         if (!this.options.dialogs) throw new HostError('unsupported', 'saving in the browser needs a path inside the workspace folder; choose a folder with the file browser and type a name');
         const chosen = await this.options.dialogs.saveGraph(suggestedName ?? `${graph.name || 'Untitled'}.${GRAPH_EXTENSION}`);
         if (!chosen) return null;
-        await this.access.grantFile(chosen);
-        target = chosen;
+        target = withExtension(chosen, GRAPH_EXTENSION);
+        // The dialog asked about replacing the name it returned, not the one completed with the extension.
+        if (target !== chosen && (await exists(target)) && !(await this.options.dialogs.confirmReplace(`'${basename(target)}' already exists. Replace it?`, `Saving the graph will replace ${target}.`))) return null;
+        await this.access.grantFile(target);
       } else {
-        if (extname(target) !== `.${GRAPH_EXTENSION}`) throw new HostError('invalid', `'${basename(target)}' must end in .${GRAPH_EXTENSION}`);
+        target = withExtension(path, GRAPH_EXTENSION);
         await this.access.check(target, 'graph file');
-        if (!overwrite && (await exists(target))) throw new HostError('invalid', `'${basename(target)}' already exists; choose another name or confirm overwriting it`);
+        if (!overwrite && (await exists(target))) throw new HostError('invalid', `'${basename(target)}' already exists; choose another name or confirm replacing it`);
       }
       const savedAt = await this.writeGraph(target, serializeGraph(graph));
-      if (docId) await this.recovery.discard(docId);
+      if (docId) await this.dropRecovery(docId);
       return { path: target, savedAt };
     },
 
@@ -283,14 +368,26 @@ export class Host {
     },
 
     'files.listRecent': async () => ({ files: await this.recent.list() }),
-    'files.autosave': async ({ docId, path, graph }) => ({ savedAt: await this.recovery.save(docId, path, graph) }),
-    'files.discardRecovery': async ({ docId }) => {
-      await this.recovery.discard(docId);
+    'files.autosave': async ({ docId, path, graph }, session) => {
+      const owner = this.liveDocs.get(docId);
+      if (owner && owner !== session) throw new HostError('invalid', `recovery copy '${docId}' belongs to a document open in another window`);
+      this.liveDocs.set(docId, session);
+      return { savedAt: await this.recovery.save(docId, path, graph) };
+    },
+    'files.discardRecovery': async ({ docId }, session) => {
+      const owner = this.liveDocs.get(docId);
+      if (owner && owner !== session) throw new HostError('invalid', `recovery copy '${docId}' belongs to a document open in another window`);
+      await this.dropRecovery(docId);
       return {};
     },
-    'files.listRecoveries': async () => ({ recoveries: await this.recovery.list() }),
-    'files.recover': async ({ docId }) => {
+    'files.listRecoveries': async (_p, session) => ({ recoveries: await this.recoveriesFor(session) }),
+    'files.recover': async ({ docId }, session) => {
+      const owner = this.liveDocs.get(docId);
+      if (owner && owner !== session) throw new HostError('invalid', `that unsaved work is open in another window; switch to it there`);
       const copy = await this.recovery.load(docId);
+      // The restored document continues under the copy's docId: its autosaves replace the copy, and saving or
+      // discarding it removes the copy, so it is not offered again.
+      this.liveDocs.set(docId, session);
       // The recovered document belonged to a file the user had open, so saving back to it stays allowed.
       if (copy.path) await this.access.grantFile(copy.path);
       return { docId: copy.docId, path: copy.path, graph: copy.graph };
@@ -355,42 +452,59 @@ export class Host {
       };
     },
 
-    'export.model': async ({ runId, dir }) => {
+    'export.model': async ({ runId, dir, overwrite }) => {
       const { run, summary } = await this.runs.load(runId);
       const from = summary?.artifactDir ?? run.artifactDir;
       if (!from) throw new HostError('notFound', `run '${runId}' saved no model (it may have failed before its first epoch)`);
-      let target = dir;
-      if (target === undefined) {
+      let target: string;
+      let confirmed = overwrite;
+      if (dir === undefined) {
         if (!this.options.dialogs) throw new HostError('unsupported', 'exporting in the browser needs a folder inside the workspace; choose one with the file browser');
         const chosen = await this.options.dialogs.chooseFolder('Export model to folder');
         if (!chosen) return null;
+        if (!confirmed && (await folderHasFiles(chosen))) {
+          if (!(await this.options.dialogs.confirmReplace(`'${basename(chosen)}' already contains files. Export into it anyway?`, 'Files with the same names (model.json, weights, metrics) will be replaced.'))) return null;
+          confirmed = true;
+        }
         await this.access.grantRoot(chosen);
         target = chosen;
-      } else await this.access.check(target, 'folder');
-      await mkdir(target, { recursive: true });
-      const files: string[] = [];
-      for (const name of await readdir(from)) {
-        const s = await stat(join(from, name));
-        if (!s.isFile()) continue;
-        await copyFile(join(from, name), join(target, name));
-        files.push(name);
+      } else target = await this.access.check(dir, 'folder');
+      const names: string[] = [];
+      for (const name of await readdir(from)) if ((await stat(join(from, name))).isFile()) names.push(name);
+      const existing = await stat(target).catch(() => null);
+      if (existing && !existing.isDirectory()) throw new HostError('invalid', `'${basename(target)}' is a file, not a folder; choose a folder to export the model into`);
+      if (!confirmed && (await folderHasFiles(target)))
+        throw new HostError('invalid', `the folder '${basename(target)}' is not empty; choose an empty or new folder, or confirm replacing the files in it`);
+      try {
+        await mkdir(target, { recursive: true });
+        // Atomic writes replace a symlink planted in the folder instead of writing through it.
+        for (const name of names) await writeFileAtomic(join(target, name), await readFile(join(from, name)));
+      } catch (e) {
+        throw new HostError('failed', ioMessage(e, target, 'export the model to'));
       }
-      return { dir: target, files };
+      return { dir: target, files: names };
     },
 
-    'export.code': async ({ graph, language, save, path }) => {
+    'export.code': async ({ graph, language, save, path, overwrite }) => {
       const { generateCode } = await import('./codegen.js');
       const { code, extension } = await generateCode(graph, language);
-      const base = (graph.name || 'model').replace(/[^A-Za-z0-9_-]+/g, '_');
+      const base = (graph.name || 'model').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+(?=.)/, '');
       const fileName = `${base}.${extension}`;
       if (!save) return { code, fileName, path: null };
-      let target = path;
-      if (target === undefined) {
+      let target: string;
+      if (path === undefined) {
         if (!this.options.dialogs) throw new HostError('unsupported', 'saving code in the browser needs a path inside the workspace folder');
         const chosen = await this.options.dialogs.saveFile(fileName, extension);
         if (!chosen) return { code, fileName, path: null };
-        target = chosen;
-      } else await this.access.check(target, 'file');
+        target = withExtension(chosen, extension);
+        if (target !== chosen && (await exists(target)) && !(await this.options.dialogs.confirmReplace(`'${basename(target)}' already exists. Replace it?`, `Exporting the code will replace ${target}.`)))
+          return { code, fileName, path: null };
+      } else {
+        // Only source files of the chosen language: never a shell profile, a config file or anything that runs.
+        target = withExtension(path, extension);
+        await this.access.check(target, 'file');
+        if (!overwrite && (await exists(target))) throw new HostError('invalid', `'${basename(target)}' already exists; choose another name or confirm replacing it`);
+      }
       try {
         await writeFileAtomic(target, code);
       } catch (e) {

@@ -1,7 +1,7 @@
 // Loads the desktop app's real main process (bundled as for `npm start`) against a stand-in `electron` module, and
 // checks the security settings and the IPC rules; the Electron runtime itself cannot be downloaded here.
 import { build } from 'esbuild';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -106,6 +106,56 @@ describe('desktop main process', () => {
     expect(channel.port1.sent[1]).toMatchObject({ event: 'onOpenFile', payload: { file: { path: file, name: 'second.tlgraph' } } });
   });
 
+  it('denies every permission request and check (camera, microphone, notifications, devices)', () => {
+    for (const permission of ['media', 'notifications', 'geolocation', 'midiSysex', 'clipboard-read']) {
+      let granted: boolean | undefined;
+      fake.permissionRequest!(win().webContents, permission, (g: boolean) => (granted = g), {});
+      expect(granted, permission).toBe(false);
+      expect(fake.permissionCheck!(win().webContents, permission, 'app://tensorloom', {})).toBe(false);
+    }
+    expect(fake.devicePermission!({ deviceType: 'usb' })).toBe(false);
+  });
+
+  it('opens only https links: trusted documentation directly, others after asking, never file: or custom schemes', async () => {
+    const open = (url: string) => win().webContents.openHandler!({ url });
+    fake.opened.length = 0;
+    fake.asyncBoxes.length = 0;
+    expect(open('https://keras.io/api/layers/')).toEqual({ action: 'deny' });
+    await expect.poll(() => fake.opened).toEqual(['https://keras.io/api/layers/']);
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'http://keras.io/', 'smb://host/share', 'https://user:pw@keras.io/']) open(url);
+    fake.asyncAnswer = 1; // Cancel
+    open('https://unknown.example/page');
+    await expect.poll(() => fake.asyncBoxes.length).toBe(1);
+    expect(fake.asyncBoxes[0]!.detail).toBe('https://unknown.example/page');
+    fake.asyncAnswer = 0; // Open in Browser
+    open('https://unknown.example/other');
+    await expect.poll(() => fake.opened).toEqual(['https://keras.io/api/layers/', 'https://unknown.example/other']);
+    fake.asyncAnswer = 1;
+  });
+
+  it('rebuilds the application menu only when the recent list changes, not on every autosave', async () => {
+    const invoke = fake.ipcHandle.get('tensorloom:invoke')!;
+    const graph = getTemplate('iris-mlp')!.build();
+    await invoke(senderEvent(), { id: 20, method: 'files.listRecent', params: {} });
+    await new Promise((r) => setTimeout(r, 50));
+    const before = fake.menuBuilds;
+    for (let i = 0; i < 3; i++) expect(await invoke(senderEvent(), { id: 21 + i, method: 'files.autosave', params: { docId: 'menu-doc', path: null, graph } })).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.menuBuilds).toBe(before);
+    fake.saveDialogPath = join(dataDir, 'menu-test.tlgraph');
+    expect(await invoke(senderEvent(), { id: 25, method: 'files.saveAs', params: { graph, docId: 'menu-doc' } })).toMatchObject({ ok: true, result: { path: fake.saveDialogPath } });
+    fake.saveDialogPath = null;
+    await expect.poll(() => fake.menuBuilds).toBe(before + 1);
+    const file = (fake.menu as { label: string; submenu: { label: string; submenu?: { label: string }[] }[] }[]).find((m) => m.label === '&File')!;
+    expect(file.submenu.find((i) => i.label === 'Open Recent')!.submenu![0]!.label).toBe(join(dataDir, 'menu-test.tlgraph'));
+  });
+
+  it('Edit menu: clipboard items are roles (they act on a focused text field), the rest go to the renderer', () => {
+    const edit = (fake.menu as { label: string; submenu: { label?: string; role?: string; click?: unknown }[] }[]).find((m) => m.label === '&Edit')!;
+    expect(edit.submenu.filter((i) => i.role).map((i) => i.role)).toEqual(['cut', 'copy', 'paste']);
+    expect(edit.submenu.filter((i) => i.click).map((i) => i.label)).toEqual(['Undo', 'Redo', 'Delete', 'Select All']);
+  });
+
   it('shows the file name and dirty marker in the title and asks before closing unsaved work', () => {
     const setState = fake.ipcOn.get('tensorloom:state')!;
     setState(senderEvent(), { name: 'model.tlgraph', dirty: true });
@@ -123,5 +173,53 @@ describe('desktop main process', () => {
     prevented = false;
     win().emit('close', { preventDefault: () => (prevented = true) });
     expect(prevented).toBe(false);
+  });
+
+  it('Discard Changes in the close prompt drops the recovery copy, so it is not offered at the next start', async () => {
+    const invoke = fake.ipcHandle.get('tensorloom:invoke')!;
+    const setState = fake.ipcOn.get('tensorloom:state')!;
+    const graph = getTemplate('iris-mlp')!.build();
+    await invoke(senderEvent(), { id: 30, method: 'files.autosave', params: { docId: 'thrown-away', path: null, graph } });
+    setState(senderEvent(), { name: 'Untitled', dirty: true });
+    fake.messageBoxAnswer = 1; // Discard Changes
+    win().emit('close', { preventDefault: () => undefined });
+    await expect.poll(async () => readdir(join(dataDir, 'recovery')).catch(() => [])).not.toContain('thrown-away.json');
+  });
+
+  it('Save… in the close prompt closes the window after the save succeeds, and not when it is cancelled or fails', async () => {
+    const invoke = fake.ipcHandle.get('tensorloom:invoke')!;
+    const setState = fake.ipcOn.get('tensorloom:state')!;
+    const graph = getTemplate('iris-mlp')!.build();
+    const channel = fake.channels.at(-1)!;
+    const closePrompt = () => {
+      setState(senderEvent(), { name: 'Untitled', dirty: true });
+      fake.messageBoxAnswer = 0; // Save…
+      let prevented = false;
+      win().emit('close', { preventDefault: () => (prevented = true) });
+      expect(prevented).toBe(true);
+      expect(channel.port1.sent.at(-1)).toEqual({ event: 'onMenuCommand', payload: { command: 'save' } });
+    };
+    const wait = () => new Promise((r) => setTimeout(r, 20));
+    fake.closed.length = 0;
+    // Cancelled in the save dialog: stays open.
+    closePrompt();
+    expect(await invoke(senderEvent(), { id: 40, method: 'files.saveAs', params: { graph } })).toMatchObject({ ok: true, result: null });
+    await wait();
+    expect(fake.closed).toEqual([]);
+    // The save fails: stays open, and a later ordinary save does not close it either.
+    closePrompt();
+    expect(await invoke(senderEvent(), { id: 41, method: 'files.save', params: { path: join(dataDir, 'nowhere', 'x.tlgraph'), graph } })).toMatchObject({ ok: false });
+    fake.saveDialogPath = join(dataDir, 'kept-open.tlgraph');
+    expect(await invoke(senderEvent(), { id: 42, method: 'files.saveAs', params: { graph } })).toMatchObject({ ok: true });
+    await wait();
+    expect(fake.closed).toEqual([]);
+    // Saved: the window closes without asking again.
+    closePrompt();
+    const boxes = fake.messageBoxes.length;
+    fake.saveDialogPath = join(dataDir, 'saved-then-closed.tlgraph');
+    expect(await invoke(senderEvent(), { id: 43, method: 'files.saveAs', params: { graph } })).toMatchObject({ ok: true });
+    fake.saveDialogPath = null;
+    await expect.poll(() => fake.closed).toEqual([win().webContents.id]);
+    expect(fake.messageBoxes.length).toBe(boxes);
   });
 });

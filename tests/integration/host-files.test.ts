@@ -1,12 +1,16 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile, readdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeGraph, type Graph } from '../../graph/document.js';
 import { getTemplate } from '../../graph/templates/index.js';
-import { writeFileAtomic } from '../../main/host/atomic-write.js';
+import { atomicWriteSteps, writeFileAtomic } from '../../main/host/atomic-write.js';
 import { Host, type HostDialogs, type HostOptions, type HostSession } from '../../main/host/host.js';
 
+const execFileP = promisify(execFile);
 let base: string;
 let workspace: string;
 let dataDir: string;
@@ -53,7 +57,7 @@ describe('atomic saves', () => {
     expect(await readFile(path, 'utf8')).toBe(serializeGraph(iris()));
   });
 
-  it('saveAs refuses to overwrite an existing file unless asked, and requires the graph extension', async () => {
+  it('saveAs refuses to overwrite an existing file unless asked, and only ever writes .tlgraph files', async () => {
     const host = serverHost();
     const path = join(workspace, 'g.tlgraph');
     await writeFile(path, 'keep');
@@ -61,7 +65,79 @@ describe('atomic saves', () => {
     expect(await readFile(path, 'utf8')).toBe('keep');
     await host.handle('files.saveAs', { graph: iris(), path, overwrite: true }, session);
     expect(await readFile(path, 'utf8')).toBe(serializeGraph(iris()));
-    expect(await code(host.handle('files.saveAs', { graph: iris(), path: join(workspace, 'g.json') }, session))).toBe('invalid');
+    // A name without the extension gets it; another extension is never written as such.
+    expect(await host.handle('files.saveAs', { graph: iris(), path: join(workspace, 'model') }, session)).toMatchObject({ path: join(workspace, 'model.tlgraph') });
+    await writeFile(join(workspace, 'notes.txt'), 'my notes');
+    expect(await host.handle('files.saveAs', { graph: iris(), path: join(workspace, 'notes.txt'), overwrite: true }, session)).toMatchObject({ path: join(workspace, 'notes.txt.tlgraph') });
+    expect(await readFile(join(workspace, 'notes.txt'), 'utf8')).toBe('my notes');
+  });
+
+  it('save writes only a .tlgraph file the user opened or saved, never another workspace file', async () => {
+    const host = serverHost();
+    const notes = join(workspace, 'notes.txt');
+    await writeFile(notes, 'my notes');
+    const other = join(workspace, 'other.tlgraph');
+    await writeFile(other, serializeGraph({ ...iris(), name: 'other' }));
+    await expect(host.handle('files.save', { path: notes, graph: iris() }, session)).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('use Save As') });
+    await expect(host.handle('files.save', { path: other, graph: iris() }, session)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining("'other.tlgraph' was not opened or saved") });
+    expect(await readFile(notes, 'utf8')).toBe('my notes');
+    expect(JSON.parse(await readFile(other, 'utf8')).name).toBe('other');
+    expect(((await host.handle('files.listRecent', {}, session)) as { files: unknown[] }).files).toEqual([]);
+    // Once opened, it is the document's own file and Save writes it.
+    await host.handle('files.open', { path: other }, session);
+    expect(await code(host.handle('files.save', { path: other, graph: iris() }, session))).toBe('ok');
+    expect(await readFile(other, 'utf8')).toBe(serializeGraph(iris()));
+  });
+
+  it('refuses dotfiles and hidden folders under the workspace for every read and write', async () => {
+    await mkdir(join(workspace, '.git'));
+    await writeFile(join(workspace, '.git', 'x.tlgraph'), serializeGraph(iris()));
+    await writeFile(join(workspace, '.env'), 'SECRET=1');
+    const host = serverHost();
+    expect(await code(host.handle('files.open', { path: join(workspace, '.git', 'x.tlgraph') }, session))).toBe('forbidden');
+    expect(await code(host.handle('files.open', { path: join(workspace, '.env') }, session))).toBe('forbidden');
+    expect(await code(host.handle('files.saveAs', { graph: iris(), path: join(workspace, '.hidden.tlgraph') }, session))).toBe('forbidden');
+    expect(await code(host.handle('files.saveAs', { graph: iris(), path: join(workspace, '.config', 'g.tlgraph') }, session))).toBe('forbidden');
+    expect(await code(host.handle('export.code', { graph: iris(), language: 'python', save: true, path: join(workspace, '.hidden_rc') }, session))).toBe('forbidden');
+    expect(await code(host.handle('export.code', { graph: iris(), language: 'typescript', save: true, path: join(workspace, '.bashrc'), overwrite: true }, session))).toBe('forbidden');
+    expect((await readdir(workspace)).sort()).toEqual(['.env', '.git']);
+  });
+
+  it('keeps the permissions of the file it replaces', async () => {
+    const host = serverHost();
+    const path = join(workspace, 'private.tlgraph');
+    await writeFile(path, serializeGraph(iris()));
+    await chmod(path, 0o600);
+    await host.handle('files.open', { path }, session);
+    await host.handle('files.save', { path, graph: { ...iris(), name: 'changed' } }, session);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await chmod(path, 0o640);
+    await host.handle('files.saveAs', { graph: iris(), path, overwrite: true }, session);
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+    // A new file gets the usual default.
+    await writeFileAtomic(join(workspace, 'fresh.tlgraph'), 'x');
+    expect((await stat(join(workspace, 'fresh.tlgraph'))).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
+  it('keeps the previous version when the final rename fails, and leaves no temporary file', async () => {
+    const host = serverHost();
+    const path = join(workspace, 'a.tlgraph');
+    await writeFile(path, serializeGraph(iris()));
+    await host.handle('files.open', { path }, session);
+    const rename = atomicWriteSteps.rename;
+    atomicWriteSteps.rename = async () => {
+      throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+    };
+    try {
+      await expect(host.handle('files.save', { path, graph: { ...iris(), name: 'lost?' } }, session)).rejects.toMatchObject({
+        code: 'failed',
+        message: expect.stringContaining('the previous version of the file is unchanged'),
+      });
+    } finally {
+      atomicWriteSteps.rename = rename;
+    }
+    expect(await readFile(path, 'utf8')).toBe(serializeGraph(iris()));
+    expect(await readdir(workspace)).toEqual(['a.tlgraph']);
   });
 });
 
@@ -124,7 +200,7 @@ describe('file access rule', () => {
   it('grants exactly what the native dialog returned', async () => {
     const chosen = join(base, 'picked.tlgraph');
     await writeFile(chosen, serializeGraph(iris()));
-    const dialogs: HostDialogs = { openGraph: async () => chosen, saveGraph: async () => null, chooseFolder: async () => null, saveFile: async () => null };
+    const dialogs: HostDialogs = { openGraph: async () => chosen, saveGraph: async () => null, chooseFolder: async () => null, saveFile: async () => null, confirmReplace: async () => false };
     const host = new Host({ kind: 'electron', version: 't', dataDir, workspaceRoot: null, dialogs, listBackends: async () => [] });
     const opened = (await host.handle('files.open', {}, session)) as { path: string };
     expect(opened.path).toBe(chosen);
@@ -143,6 +219,22 @@ describe('file access rule', () => {
     const sub = (await host.handle('files.browse', { dir: join(workspace, 'sub') }, session)) as { parent: string; entries: { name: string; kind: string }[] };
     expect(sub.parent).toBe(workspace);
     expect(sub.entries.map((e) => [e.name, e.kind])).toEqual([['x.tlgraph', 'graph']]);
+  });
+});
+
+describe('opening files that are not graphs', () => {
+  it('names the file and says what is wrong without echoing its contents', async () => {
+    await writeFile(join(workspace, 'notes.tlgraph'), 'secret data line\npassword=hunter2\n');
+    await writeFile(join(workspace, 'image.tlgraph'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe]));
+    await writeFile(join(workspace, 'broken.tlgraph'), '{\n  "format": "tensorloom.graph",\n  "name": "secret name" oops\n}');
+    const host = serverHost();
+    const message = (name: string) => host.handle('files.open', { path: join(workspace, name) }, session).then(() => 'opened', (e: Error) => e.message);
+    expect(await message('notes.tlgraph')).toBe(`'notes.tlgraph' is not a Tensorloom graph: it is not JSON (a graph file starts with "{")`);
+    expect(await message('image.tlgraph')).toBe(`'image.tlgraph' is not a Tensorloom graph: it is a binary file, not JSON text`);
+    const broken = await message('broken.tlgraph');
+    expect(broken).toBe(`'broken.tlgraph' is not valid JSON: expected ',' or '}' after a property value at line 3, column 25`);
+    for (const m of [await message('notes.tlgraph'), broken]) expect(m).not.toMatch(/secret|hunter2/);
+    expect(await message('')).toBe(`cannot open '${join(workspace, '')}': it is a folder`);
   });
 });
 
@@ -165,6 +257,67 @@ describe('autosave and recovery', () => {
     await second.handle('files.save', { path, graph: recovered.graph, docId: 'doc1' }, session);
     await second.handle('files.discardRecovery', { docId: 'doc2' }, session);
     expect(((await serverHost().handle('files.listRecoveries', {}, session)) as { recoveries: unknown[] }).recoveries).toEqual([]);
+  });
+
+  const listed = async (host: Host, s: HostSession) => ((await host.handle('files.listRecoveries', {}, s)) as { recoveries: { docId: string; name: string }[] }).recoveries.map((r) => r.docId);
+
+  it('a restored copy belongs to the window that restored it, and goes away when that document is saved or discarded', async () => {
+    const path = join(workspace, 'doc.tlgraph');
+    await serverHost().handle('files.saveAs', { graph: iris(), path }, session);
+    await serverHost().handle('files.autosave', { docId: 'crashed', path, graph: { ...iris(), name: 'edited' } }, session);
+    const host = serverHost();
+    const tabA: HostSession = { send: () => undefined };
+    const tabB: HostSession = { send: () => undefined };
+    await host.handle('files.recover', { docId: 'crashed' }, tabA);
+    // Open in tab A: tab B neither lists it nor can take it over.
+    expect(await listed(host, tabB)).toEqual([]);
+    expect(await code(host.handle('files.recover', { docId: 'crashed' }, tabB))).toBe('invalid');
+    expect(await code(host.handle('files.discardRecovery', { docId: 'crashed' }, tabB))).toBe('invalid');
+    // Tab A keeps editing under the same docId: still one copy, now with the newer edit.
+    await host.handle('files.autosave', { docId: 'crashed', path, graph: { ...iris(), name: 'edited again' } }, tabA);
+    expect(await readdir(join(dataDir, 'recovery'))).toEqual(['crashed.json']);
+    // Tab A goes away without saving: the copy is offered again.
+    host.closeSession(tabA);
+    expect(await listed(host, tabB)).toEqual(['crashed']);
+    await host.handle('files.recover', { docId: 'crashed' }, tabB);
+    await host.handle('files.save', { path, graph: iris(), docId: 'crashed' }, tabB);
+    expect(await listed(serverHost(), session)).toEqual([]);
+  });
+
+  it('offers one copy per file, the newest, and drops the ones it supersedes', async () => {
+    const path = join(workspace, 'convnet.tlgraph');
+    const first = serverHost();
+    await first.handle('files.autosave', { docId: 'older', path, graph: { ...iris(), name: 'v1' } }, session);
+    await new Promise((r) => setTimeout(r, 5));
+    await first.handle('files.autosave', { docId: 'newer', path, graph: { ...iris(), name: 'v2' } }, { send: () => undefined });
+    await first.handle('files.autosave', { docId: 'untitled1', path: null, graph: iris() }, session);
+    await first.handle('files.autosave', { docId: 'untitled2', path: null, graph: iris() }, session);
+    const next = serverHost();
+    const startup = (await next.handle('files.startup', {}, session)) as { recoveries: { docId: string; name: string }[] };
+    expect(startup.recoveries.filter((r) => r.name === 'convnet.tlgraph').map((r) => r.docId)).toEqual(['newer']);
+    expect(startup.recoveries.map((r) => r.docId).sort()).toEqual(['newer', 'untitled1', 'untitled2']);
+    expect((await readdir(join(dataDir, 'recovery'))).sort()).toEqual(['newer.json', 'untitled1.json', 'untitled2.json']);
+  });
+
+  it('closing a window without saving drops its copy', async () => {
+    const host = serverHost();
+    const win: HostSession = { send: () => undefined };
+    await host.handle('files.autosave', { docId: 'w1', path: null, graph: iris() }, win);
+    await host.discardSessionRecoveries(win);
+    expect(await listed(serverHost(), session)).toEqual([]);
+  });
+
+  it('opens the start file in the first window only; later windows start empty', async () => {
+    const file = join(workspace, 'start.tlgraph');
+    await writeFile(file, serializeGraph(iris()));
+    const host = serverHost({ initialFile: file });
+    const first = (await host.handle('files.startup', {}, session)) as { file: { path: string } | null };
+    expect(first.file?.path).toBe(file);
+    const second = (await host.handle('files.startup', {}, { send: () => undefined })) as { file: unknown };
+    expect(second.file).toBeNull();
+    // The OS asks to open a file while no window is open: the next window starts with it.
+    await host.setStartupFile(file);
+    expect(((await host.handle('files.startup', {}, session)) as { file: { path: string } | null }).file?.path).toBe(file);
   });
 });
 
@@ -212,6 +365,65 @@ describe('templates, datasets, export, app info', () => {
     expect(py.code).toContain('keras');
     const ts = (await host.handle('export.code', { graph: iris(), language: 'typescript', save: true, path: join(workspace, 'model.ts') }, session)) as { code: string; path: string };
     expect(await readFile(ts.path, 'utf8')).toBe(ts.code);
+  });
+
+  it('writes code only as a .ts/.py file of its language, asking before it replaces one', async () => {
+    const host = serverHost();
+    const save = (path: string, extra: Record<string, unknown> = {}) => host.handle('export.code', { graph: iris(), language: 'python', save: true, path, ...extra }, session) as Promise<{ path: string; code: string }>;
+    expect((await save(join(workspace, 'model'))).path).toBe(join(workspace, 'model.py'));
+    expect((await save(join(workspace, 'run.sh'))).path).toBe(join(workspace, 'run.sh.py'));
+    await expect(save(join(workspace, 'model.py'))).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining("'model.py' already exists") });
+    expect(await code(save(join(workspace, 'model.py'), { overwrite: true }))).toBe('ok');
+    const ts = (await host.handle('export.code', { graph: iris(), language: 'typescript', save: true, path: join(workspace, 'model.py') }, session)) as { path: string };
+    expect(ts.path).toBe(join(workspace, 'model.py.ts'));
+    expect((await readdir(workspace)).sort()).toEqual(['model.py', 'model.py.ts', 'run.sh.py']);
+  });
+
+  it('keeps names and descriptions inside comments and strings of the generated code', async () => {
+    const host = serverHost();
+    const g = iris();
+    // Every line terminator TypeScript or Python knows, each followed by code that must not run.
+    g.description = 'ok\rglobalThis.__tlPwned = 1;\u2028globalThis.__tlPwned = 2;\u2029globalThis.__tlPwned = 3;\r\n__import__("os").system("echo PWNED")\n*/ globalThis.__tlPwned = 4; /*';
+    g.name = 'net\u2028globalThis.__tlPwned = 5;';
+    g.training = { ...g.training, dataset: { kind: 'builtin', name: "iris' */ globalThis.__tlPwned = 6; /*\n__import__('os').system('echo PWNED')" } };
+    const tsFile = join(workspace, 'model.ts');
+    const pyFile = join(workspace, 'model.py');
+    await host.handle('export.code', { graph: g, language: 'typescript', save: true, path: tsFile }, session);
+    await host.handle('export.code', { graph: g, language: 'python', save: true, path: pyFile }, session);
+    await symlink(join(process.cwd(), 'node_modules'), join(workspace, 'node_modules'), 'dir');
+    const mod = (await import(pathToFileURL(tsFile).href)) as { buildModel(): { dispose(): void } };
+    mod.buildModel().dispose();
+    expect((globalThis as Record<string, unknown>).__tlPwned).toBeUndefined();
+    // Python: the only calls at module level are the ones the exporter writes (no os.system smuggled in).
+    const calls = await execFileP('python3', ['-c', 'import ast,sys; t=ast.parse(open(sys.argv[1]).read()); print(sorted({n.func.id for n in ast.walk(t) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}))', pyFile]);
+    expect(calls.stdout).not.toContain('__import__');
+    // The text is still there, as documentation.
+    expect(await readFile(pyFile, 'utf8')).toContain('__import__("os").system("echo PWNED")');
+  });
+
+  it('exports a model only into an empty or new visible folder unless told to replace', async () => {
+    const host = serverHost();
+    const artifacts = join(base, 'artifacts');
+    await mkdir(artifacts);
+    await writeFile(join(artifacts, 'model.json'), '{"modelTopology":{}}');
+    await writeFile(join(artifacts, 'weights.bin'), 'w');
+    const runId = 'run-1';
+    await mkdir(join(dataDir, 'runs', runId), { recursive: true });
+    await writeFile(join(dataDir, 'runs', runId, 'run.json'), JSON.stringify({ runId, graphPath: null, graphName: 'g', startedAt: 1, status: 'completed', epochs: 1, bestMetrics: null, artifactDir: artifacts }));
+    const exportTo = (dir: string, overwrite?: boolean) => host.handle('export.model', { runId, dir, ...(overwrite ? { overwrite } : {}) }, session) as Promise<{ files: string[] }>;
+    expect((await exportTo(join(workspace, 'exports', 'm1'))).files.sort()).toEqual(['model.json', 'weights.bin']);
+    await mkdir(join(workspace, 'busy'));
+    await writeFile(join(workspace, 'busy', 'model.json'), 'mine');
+    await expect(exportTo(join(workspace, 'busy'))).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining("'busy' is not empty") });
+    expect(await readFile(join(workspace, 'busy', 'model.json'), 'utf8')).toBe('mine');
+    // A link planted in the folder is replaced, not written through.
+    await writeFile(join(base, 'victim'), 'untouched');
+    await symlink(join(base, 'victim'), join(workspace, 'busy', 'weights.bin'));
+    await exportTo(join(workspace, 'busy'), true);
+    expect(await readFile(join(workspace, 'busy', 'model.json'), 'utf8')).toBe('{"modelTopology":{}}');
+    expect(await readFile(join(base, 'victim'), 'utf8')).toBe('untouched');
+    expect(await code(exportTo(join(workspace, '.config', 'm')))).toBe('forbidden');
+    expect(await code(exportTo(join(workspace, 'exports', 'm1', 'model.json'), true))).toBe('invalid');
   });
 
   it('app info names the host and its backends', async () => {

@@ -39,11 +39,13 @@ describe('loadGraph', () => {
   });
 
   it.each([
-    ['truncated JSON', '{"format": "tensorloom.graph", "version": 1, "nodes": ['],
-    ['not JSON at all', 'hello'],
-    ['trailing comma', '{"a": 1,}'],
-  ])('refuses malformed JSON (%s) with a JSON message', (_name, text) => {
-    expect(errorOf(loadGraph(text))).toMatch(/^is not valid JSON \(/);
+    ['truncated JSON', '{"format": "tensorloom.graph", "version": 1, "nodes": [', 'is not valid JSON: the file ends where a value was expected at line 1, column 56'],
+    ['trailing comma', '{"a": 1,}', 'is not valid JSON: expected a property name in double quotes at line 1, column 9'],
+    ['bad value on line 3', '{\n  "a": 1,\n  "b": secret\n}', 'is not valid JSON: unexpected character; expected a value at line 3, column 8'],
+    ['not JSON at all', 'hello secret', 'is not a Tensorloom graph: it is not JSON (a graph file starts with "{")'],
+    ['binary', '\u0089PNG\r\n\u001a\n\u0000\u0000secret', 'is not a Tensorloom graph: it is a binary file, not JSON text'],
+  ])('refuses malformed JSON (%s) saying where, without quoting the text', (_name, text, message) => {
+    expect(errorOf(loadGraph(text))).toBe(message);
   });
 
   it('refuses an empty file', () => {
