@@ -146,7 +146,7 @@ describe('loadGraph', () => {
 
 describe('describeLoadError', () => {
   it('puts the file first: as the subject of file-wide problems, before a colon for the others', () => {
-    expect(describeLoadError('a.tlgraph', errorOf(loadGraph('{')))).toMatch(/^'a\.tlgraph' is not valid JSON \(/);
+    expect(describeLoadError('a.tlgraph', errorOf(loadGraph('{')))).toMatch(/^'a\.tlgraph' is not valid JSON: the file ends inside an object/);
     expect(describeLoadError('a.tlgraph', errorOf(load((d) => (d.version = 99))))).toMatch(/^'a\.tlgraph' was saved by a newer Tensorloom/);
     expect(describeLoadError('a.tlgraph', errorOf(load((d) => ((d.training as Record<string, unknown>).batchSize = -5))))).toBe("'a.tlgraph': training.batchSize must be at least 1 (got -5)");
     expect(describeLoadError('a.tlgraph', errorOf(load((d) => (d.edges[1]!.source = 'ghost'))))).toMatch(/^'a\.tlgraph': edge 'e2' starts at node id 'ghost'/);
