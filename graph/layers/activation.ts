@@ -4,6 +4,7 @@ import { defineLayer } from './types.js';
 
 const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
+/** keras.layers.ReLU: max(x, 0) with an optional cap, negative slope and threshold. */
 export const ReLU = defineLayer({
   id: 'ReLU',
   category: 'Activation',
@@ -17,6 +18,7 @@ export const ReLU = defineLayer({
   summary: (p) => (p.maxValue === null ? '' : `max ${String(p.maxValue)}`),
 });
 
+/** keras.layers.LeakyReLU: ReLU with a small fixed slope for negative inputs. */
 export const LeakyReLU = defineLayer({
   id: 'LeakyReLU',
   category: 'Activation',
@@ -30,6 +32,7 @@ export const LeakyReLU = defineLayer({
   summary: (p) => `α ${String(p.alpha)}`,
 });
 
+/** keras.layers.PReLU: ReLU with a learned slope for negative inputs. */
 export const PReLU = defineLayer({
   id: 'PReLU',
   category: 'Activation',
@@ -47,6 +50,7 @@ export const PReLU = defineLayer({
   tfjs: () => ({ factory: 'prelu', args: {} }),
 });
 
+/** keras.layers.ELU: the exponential linear unit. */
 export const ELU = defineLayer({
   id: 'ELU',
   category: 'Activation',
@@ -61,6 +65,7 @@ export const ELU = defineLayer({
   summary: (p) => (p.alpha === 1 ? '' : `α ${String(p.alpha)}`),
 });
 
+/** keras.layers.Softmax: scores to probabilities along the last axis. */
 export const Softmax = defineLayer({
   id: 'Softmax',
   category: 'Activation',

@@ -1,42 +1,8 @@
 import { formatShape, ShapeError, type Shape } from '../shape.js';
-import { firstInput, joinSummary, lastDim, requireRank } from './common.js';
+import { floatIdsWarning, joinSummary, lastDim, requireRank, tokenInput } from './common.js';
 import { defineLayer, type LayerContext, type Params, type ParamsSpec } from './types.js';
 
-/**
- * A warning, not an error, for float token ids: tfjs and Keras cast them to int32 (truncating), so a float
- * Input holding whole numbers (e.g. ids read from a CSV) still works; but it is usually a forgotten dtype.
- */
-function floatIdsWarning(ctx: LayerContext): { message: string; field?: string }[] {
-  if (ctx.dtypes?.[0] !== 'float32') return [];
-  return [{ message: "reads token ids from a float32 Input; ids are truncated to whole numbers, so set that Input's dtype to int32" }];
-}
-
-/** Token-id input of an embedding: at least [batch, steps]. */
-function tokenInput(ctx: LayerContext): Shape {
-  const s = firstInput(ctx);
-  if (s.length < 2) throw new ShapeError(`expects token ids of shape [batch, steps] but gets ${formatShape(s)}; give the Input a shape like [128]`);
-  return s;
-}
-
-export const Embedding = defineLayer({
-  id: 'Embedding',
-  category: 'Attention',
-  label: 'Embedding',
-  description: 'Turns integer token ids into learned dense vectors: [batch, steps] ids to [batch, steps, outputDim].',
-  params: {
-    inputDim: { kind: 'int', default: 1000, min: 1, doc: 'Vocabulary size: token ids must lie in 0 … inputDim − 1.' },
-    outputDim: { kind: 'int', default: 64, min: 1, doc: 'Length of each embedding vector.' },
-    maskZero: { kind: 'bool', default: false, doc: 'Treat id 0 as padding: recurrent layers skip it and self-attention and transformer blocks ignore it as a key.' },
-  },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
-  outputs: 1,
-  inferShape: (p, ctx) => [...tokenInput(ctx), p.outputDim as number],
-  paramCount: (p) => ({ trainable: (p.inputDim as number) * (p.outputDim as number), nonTrainable: 0 }),
-  warnings: (_p, ctx) => floatIdsWarning(ctx),
-  tfjs: (p) => ({ factory: 'embedding', args: { inputDim: p.inputDim, outputDim: p.outputDim, maskZero: p.maskZero } }),
-  summary: (p) => joinSummary(`${String(p.inputDim)}→${String(p.outputDim)}`, p.maskZero === true && 'mask 0'),
-});
-
+/** keras_hub.layers.TokenAndPositionEmbedding: token plus learned position embeddings. */
 export const PositionalEmbedding = defineLayer({
   id: 'PositionalEmbedding',
   category: 'Attention',
@@ -129,6 +95,7 @@ function mhaDims(p: Params, ctx: LayerContext): AttentionDims & { queryLen: numb
   };
 }
 
+/** keras.layers.MultiHeadAttention: self- or cross-attention over several heads, optionally causal. */
 export const MultiHeadAttention = defineLayer({
   id: 'MultiHeadAttention',
   category: 'Attention',
@@ -228,12 +195,14 @@ function transformerBlock(id: 'TransformerEncoderBlock' | 'TransformerDecoderBlo
   });
 }
 
+/** keras_hub.layers.TransformerEncoder: self-attention and a feed-forward network with residuals. */
 export const TransformerEncoderBlock = transformerBlock(
   'TransformerEncoderBlock',
   'Transformer Encoder',
   'Self-attention and a feed-forward network, each with a residual connection and layer norm (BERT-style).',
 );
 
+/** keras_hub.layers.TransformerDecoder without cross-attention: a causal (GPT-style) block. */
 export const TransformerDecoderBlock = transformerBlock(
   'TransformerDecoderBlock',
   'Transformer Decoder',

@@ -42,3 +42,19 @@ export function formatTuple(t: unknown): string {
 export function joinSummary(...parts: (string | number | null | undefined | false)[]): string {
   return parts.filter((p) => p !== undefined && p !== null && p !== false && p !== '' && p !== 'linear').join(' · ');
 }
+
+/**
+ * A warning, not an error, for float token ids: tfjs and Keras cast them to int32 (truncating), so a float
+ * Input holding whole numbers (e.g. ids read from a CSV) still works; but it is usually a forgotten dtype.
+ */
+export function floatIdsWarning(ctx: LayerContext): { message: string; field?: string }[] {
+  if (ctx.dtypes?.[0] !== 'float32') return [];
+  return [{ message: "reads token ids from a float32 Input; ids are truncated to whole numbers, so set that Input's dtype to int32" }];
+}
+
+/** Token-id input of an embedding: at least [batch, steps]. */
+export function tokenInput(ctx: LayerContext): Shape {
+  const s = firstInput(ctx);
+  if (s.length < 2) throw new ShapeError(`expects token ids of shape [batch, steps] but gets ${formatShape(s)}; give the Input a shape like [128]`);
+  return s;
+}

@@ -136,9 +136,12 @@ function convLayer(dims: 1 | 2) {
   });
 }
 
+/** keras.layers.Conv1D: a convolution along a sequence (causal and dilated too). */
 export const Conv1D = convLayer(1);
+/** keras.layers.Conv2D: a convolution over an image (dilated too). */
 export const Conv2D = convLayer(2);
 
+/** keras.layers.Conv2DTranspose: a transposed convolution that upsamples an image. */
 export const Conv2DTranspose = defineLayer({
   id: 'Conv2DTranspose',
   category: 'Convolution',
@@ -174,6 +177,7 @@ export const Conv2DTranspose = defineLayer({
   summary: convSummary,
 });
 
+/** keras.layers.SeparableConv2D: a depthwise convolution followed by a 1×1 pointwise one. */
 export const SeparableConv2D = defineLayer({
   id: 'SeparableConv2D',
   category: 'Convolution',
@@ -215,6 +219,7 @@ export const SeparableConv2D = defineLayer({
   summary: convSummary,
 });
 
+/** keras.layers.DepthwiseConv2D: a convolution of each channel with its own filters. */
 export const DepthwiseConv2D = defineLayer({
   id: 'DepthwiseConv2D',
   category: 'Convolution',
@@ -248,89 +253,3 @@ export const DepthwiseConv2D = defineLayer({
   summary: convSummary,
 });
 
-export const UpSampling2D = defineLayer({
-  id: 'UpSampling2D',
-  category: 'Convolution',
-  label: 'UpSampling2D',
-  description: 'Repeats rows and columns to enlarge an image by an integer factor (no weights).',
-  params: {
-    size: sizeTuple(2, 2, 'Upsampling factors for height and width.'),
-    interpolation: { kind: 'choice', default: 'nearest', choices: ['nearest', 'bilinear'], doc: "'nearest' repeats pixels; 'bilinear' interpolates between them." },
-  },
-  inputs: IN,
-  outputs: 1,
-  inferShape: (p, ctx) => {
-    const s = spatialInput(ctx, 2);
-    const size = p.size as number[];
-    return [null, ...size.map((f, i) => (s[i + 1] === null ? null : s[i + 1]! * f)), s[3]!];
-  },
-  // Bilinear upsampling goes through graph/tfjs' ImageResizing: tfjs' ResizeBilinear gradient is wrong on
-  // non-square images (CPU backend), which would break training. Nearest upsampling trains fine.
-  tfjs: (p, ctx) => {
-    const s = ctx.inputs[0];
-    const size = p.size as number[];
-    if (p.interpolation === 'bilinear' && s && typeof s[1] === 'number' && typeof s[2] === 'number')
-      return { factory: 'custom:ImageResizing', args: { height: s[1] * size[0]!, width: s[2] * size[1]!, interpolation: 'bilinear' } };
-    return { factory: 'upSampling2d', args: { size: p.size, interpolation: p.interpolation } };
-  },
-  summary: (p) => joinSummary(`×${formatTuple(p.size)}`, p.interpolation !== 'nearest' && String(p.interpolation)),
-});
-
-/** Padding or cropping amounts as [[top, bottom], [left, right]] from the 1, 2 or 4 numbers a param holds. */
-export function edges2d(t: readonly number[]): [[number, number], [number, number]] {
-  if (t.length === 1) return [[t[0]!, t[0]!], [t[0]!, t[0]!]];
-  if (t.length === 2) return [[t[0]!, t[0]!], [t[1]!, t[1]!]];
-  return [[t[0]!, t[1]!], [t[2]!, t[3]!]];
-}
-
-function edgesCheck(field: string) {
-  return (p: Params): { message: string; field?: string } | null => {
-    const t = p[field] as number[];
-    if (t.length === 3)
-      return { message: `param '${field}' has 3 numbers; give 1 (all sides), 2 ([rows, columns], both sides each) or 4 ([top, bottom, left, right])`, field };
-    return null;
-  };
-}
-
-const edgesDoc = (what: string) =>
-  `${what}: one number for every side, [rows, columns] for top/bottom and left/right, or [top, bottom, left, right].`;
-
-export const ZeroPadding2D = defineLayer({
-  id: 'ZeroPadding2D',
-  category: 'Convolution',
-  label: 'ZeroPadding2D',
-  description: 'Adds rows and columns of zeros around an image.',
-  params: { padding: { kind: 'tuple', default: [1, 1], minLength: 1, maxLength: 4, min: 0, doc: edgesDoc('Zeros added') } },
-  inputs: IN,
-  outputs: 1,
-  checkParams: edgesCheck('padding'),
-  inferShape: (p, ctx) => {
-    const s = spatialInput(ctx, 2);
-    const [[t, b], [l, r]] = edges2d(p.padding as number[]);
-    return [null, s[1] === null ? null : s[1]! + t + b, s[2] === null ? null : s[2]! + l + r, s[3]!];
-  },
-  tfjs: (p) => ({ factory: 'zeroPadding2d', args: { padding: edges2d(p.padding as number[]) } }),
-  summary: (p) => `pad ${(p.padding as number[]).join(', ')}`,
-});
-
-export const Cropping2D = defineLayer({
-  id: 'Cropping2D',
-  category: 'Convolution',
-  label: 'Cropping2D',
-  description: 'Cuts rows and columns off the edges of an image.',
-  params: { cropping: { kind: 'tuple', default: [0, 0], minLength: 1, maxLength: 4, min: 0, doc: edgesDoc('Pixels removed') } },
-  inputs: IN,
-  outputs: 1,
-  checkParams: edgesCheck('cropping'),
-  inferShape: (p, ctx) => {
-    const s = spatialInput(ctx, 2);
-    const [[t, b], [l, r]] = edges2d(p.cropping as number[]);
-    const h = s[1] === null ? null : s[1]! - t - b;
-    const w = s[2] === null ? null : s[2]! - l - r;
-    if ((h !== null && h < 1) || (w !== null && w < 1))
-      throw new ShapeError(`crops ${t + b} rows and ${l + r} columns from an input ${formatShape(s)}, which leaves nothing; reduce cropping`, 'cropping');
-    return [null, h, w, s[3]!];
-  },
-  tfjs: (p) => ({ factory: 'cropping2D', args: { cropping: edges2d(p.cropping as number[]) } }),
-  summary: (p) => `crop ${(p.cropping as number[]).join(', ')}`,
-});

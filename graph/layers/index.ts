@@ -8,6 +8,8 @@ import * as normalization from './normalization.js';
 import * as pooling from './pooling.js';
 import * as preprocessing from './preprocessing.js';
 import * as recurrent from './recurrent.js';
+import * as regularization from './regularization.js';
+import * as reshaping from './reshaping.js';
 import { CATEGORIES, type LayerDef } from './types.js';
 
 export * from './types.js';
@@ -19,7 +21,7 @@ function isLayerDef(x: unknown): x is LayerDef {
   return typeof x === 'object' && x !== null && 'id' in x && 'inferShape' in x && 'inputs' in x;
 }
 
-const families = [io, core, conv, pooling, normalization, recurrent, attention, merge, activation, preprocessing];
+const families = [io, core, conv, pooling, recurrent, normalization, regularization, attention, reshaping, merge, activation, preprocessing];
 
 /** Every layer kind, in palette order (by category, then declaration order). */
 export const LAYERS: readonly LayerDef[] = families

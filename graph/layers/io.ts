@@ -15,6 +15,7 @@ export const LOSSES = [
 /** Metrics an Output can report (tfjs metric names). */
 export const METRICS = ['accuracy', 'mse', 'mae', 'mape', 'precision', 'recall'] as const;
 
+/** keras.Input: a model input of a fixed per-sample shape and dtype. */
 export const Input = defineLayer({
   id: 'Input',
   category: 'Inputs/outputs',
@@ -30,6 +31,7 @@ export const Input = defineLayer({
   summary: (p) => joinSummary(formatShape(p.shape as number[]).replace(/^\[|\]$/g, ''), p.dtype === 'int32' && 'int32'),
 });
 
+/** A model output (Keras' `outputs=` plus its `compile` loss, metrics and loss weight). */
 export const Output = defineLayer({
   id: 'Output',
   category: 'Inputs/outputs',

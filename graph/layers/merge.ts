@@ -18,7 +18,7 @@ function elementwise(id: string, verb: string, maxInputs?: number): LayerDef {
   const exact = maxInputs === 2;
   return defineLayer({
     id,
-    category: 'Merge',
+    category: 'Merging',
     label: id,
     description: exact ? `${verb} its second input from its first, element-wise; both must have the same shape.` : `${verb} its inputs element-wise; all must have the same shape.`,
     params: {},
@@ -40,11 +40,17 @@ function elementwise(id: string, verb: string, maxInputs?: number): LayerDef {
   });
 }
 
+/** keras.layers.Add: the element-wise sum of its inputs. */
 export const Add = elementwise('Add', 'Adds');
+/** keras.layers.Subtract: its first input minus its second, element-wise. */
 export const Subtract = elementwise('Subtract', 'Subtracts', 2);
+/** keras.layers.Multiply: the element-wise product of its inputs. */
 export const Multiply = elementwise('Multiply', 'Multiplies');
+/** keras.layers.Average: the element-wise mean of its inputs. */
 export const Average = elementwise('Average', 'Averages');
+/** keras.layers.Maximum: the element-wise maximum of its inputs. */
 export const Maximum = elementwise('Maximum', 'Takes the maximum of');
+/** keras.layers.Minimum: the element-wise minimum of its inputs. */
 export const Minimum = elementwise('Minimum', 'Takes the minimum of');
 
 /** Resolves a possibly negative axis against a rank (batch axis included); null when out of range or the batch axis. */
@@ -53,9 +59,10 @@ function resolveAxis(axis: number, rank: number): number | null {
   return a >= 1 && a < rank ? a : null;
 }
 
+/** keras.layers.Concatenate: joins its inputs along one axis. */
 export const Concatenate = defineLayer({
   id: 'Concatenate',
-  category: 'Merge',
+  category: 'Merging',
   label: 'Concatenate',
   description: 'Joins its inputs along one axis; all other axes must match.',
   params: { axis: { kind: 'int', default: -1, doc: 'Axis to join along, counting the batch as axis 0; -1 is the last axis.' } },
@@ -89,9 +96,10 @@ export const Concatenate = defineLayer({
   summary: (p) => (p.axis === -1 ? '' : `axis ${String(p.axis)}`),
 });
 
+/** keras.layers.Dot: the dot product (or cosine similarity) of two inputs along given axes. */
 export const Dot = defineLayer({
   id: 'Dot',
-  category: 'Merge',
+  category: 'Merging',
   label: 'Dot',
   description: 'Dot product of two inputs along the given axes (cosine similarity with normalize).',
   params: {

@@ -1,8 +1,9 @@
-import { firstInput, joinSummary, lastDim, requireRank } from './common.js';
+import { firstInput, joinSummary, lastDim } from './common.js';
 import { defineLayer } from './types.js';
 
 const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
+/** keras.layers.BatchNormalization: normalizes one axis with batch statistics and moving averages. */
 export const BatchNormalization = defineLayer({
   id: 'BatchNormalization',
   category: 'Normalization',
@@ -35,6 +36,7 @@ export const BatchNormalization = defineLayer({
   summary: (p) => joinSummary(!p.center && 'no center', !p.scale && 'no scale'),
 });
 
+/** keras.layers.LayerNormalization: normalizes each sample over the given axes. */
 export const LayerNormalization = defineLayer({
   id: 'LayerNormalization',
   category: 'Normalization',
@@ -54,43 +56,3 @@ export const LayerNormalization = defineLayer({
   tfjs: (p) => ({ factory: 'layerNormalization', args: { epsilon: p.epsilon } }),
 });
 
-const rateParam = (doc: string) => ({ kind: 'float', default: 0.1, min: 0, max: 0.99, doc }) as const;
-
-export const SpatialDropout1D = defineLayer({
-  id: 'SpatialDropout1D',
-  category: 'Normalization',
-  label: 'SpatialDropout1D',
-  description: 'Dropout that drops whole channels of a sequence instead of single values.',
-  params: { rate: rateParam('Fraction of the channels to drop during training.') },
-  inputs: IN,
-  outputs: 1,
-  inferShape: (_p, ctx) => requireRank(firstInput(ctx), [3], 'it works on sequences [batch, steps, channels]; use Dropout for other inputs'),
-  tfjs: (p) => ({ factory: 'spatialDropout1d', args: { rate: p.rate } }),
-  summary: (p) => String(p.rate),
-});
-
-export const GaussianNoise = defineLayer({
-  id: 'GaussianNoise',
-  category: 'Normalization',
-  label: 'GaussianNoise',
-  description: 'Adds zero-centred Gaussian noise during training (a regularizer); does nothing at inference.',
-  params: { stddev: { kind: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the noise.' } },
-  inputs: IN,
-  outputs: 1,
-  inferShape: (_p, ctx) => firstInput(ctx),
-  tfjs: (p) => ({ factory: 'gaussianNoise', args: { stddev: p.stddev } }),
-  summary: (p) => `σ ${String(p.stddev)}`,
-});
-
-export const GaussianDropout = defineLayer({
-  id: 'GaussianDropout',
-  category: 'Normalization',
-  label: 'GaussianDropout',
-  description: 'Multiplies inputs by Gaussian noise centred on 1 during training; does nothing at inference.',
-  params: { rate: rateParam('Drop probability, as in Dropout; the noise has standard deviation sqrt(rate / (1 - rate)).') },
-  inputs: IN,
-  outputs: 1,
-  inferShape: (_p, ctx) => firstInput(ctx),
-  tfjs: (p) => ({ factory: 'gaussianDropout', args: { rate: p.rate } }),
-  summary: (p) => String(p.rate),
-});

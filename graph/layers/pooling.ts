@@ -60,11 +60,19 @@ function globalPoolLayer(op: 'Max' | 'Average', dims: 1 | 2): LayerDef {
   });
 }
 
+/** keras.layers.MaxPooling1D: the maximum over windows of steps. */
 export const MaxPooling1D = poolLayer('Max', 1);
+/** keras.layers.MaxPooling2D: the maximum over windows of an image. */
 export const MaxPooling2D = poolLayer('Max', 2);
+/** keras.layers.AveragePooling1D: the average over windows of steps. */
 export const AveragePooling1D = poolLayer('Average', 1);
+/** keras.layers.AveragePooling2D: the average over windows of an image. */
 export const AveragePooling2D = poolLayer('Average', 2);
+/** keras.layers.GlobalMaxPooling1D: the maximum over all steps of a sequence. */
 export const GlobalMaxPooling1D = globalPoolLayer('Max', 1);
+/** keras.layers.GlobalMaxPooling2D: the maximum over the height and width of an image. */
 export const GlobalMaxPooling2D = globalPoolLayer('Max', 2);
+/** keras.layers.GlobalAveragePooling1D: the average over all steps of a sequence. */
 export const GlobalAveragePooling1D = globalPoolLayer('Average', 1);
+/** keras.layers.GlobalAveragePooling2D: the average over the height and width of an image. */
 export const GlobalAveragePooling2D = globalPoolLayer('Average', 2);

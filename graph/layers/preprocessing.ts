@@ -4,6 +4,7 @@ import { defineLayer } from './types.js';
 
 const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
+/** keras.layers.Rescaling: input · scale + offset. */
 export const Rescaling = defineLayer({
   id: 'Rescaling',
   category: 'Preprocessing',
@@ -20,6 +21,7 @@ export const Rescaling = defineLayer({
   summary: (p) => joinSummary(`×${Number((p.scale as number).toPrecision(4))}`, p.offset !== 0 && `+${String(p.offset)}`),
 });
 
+/** keras.layers.Resizing: resizes images to height × width. */
 export const Resizing = defineLayer({
   id: 'Resizing',
   category: 'Preprocessing',

@@ -64,9 +64,12 @@ function recurrentLayer(id: 'SimpleRNN' | 'LSTM' | 'GRU', gates: number, factory
 // tfjs defaults recurrentActivation to hardSigmoid and LSTM's unitForgetBias to off; Keras 3 uses sigmoid and
 // unit_forget_bias=True, so both are set explicitly to keep Keras semantics. GRU states resetAfter: false (tfjs
 // only has that variant) so a Python export that maps these args gets reset_after=False and the same count.
+/** keras.layers.SimpleRNN (optionally in keras.layers.Bidirectional): a fully connected recurrent layer. */
 export const SimpleRNN = recurrentLayer('SimpleRNN', 1, 'simpleRNN', 'Fully connected recurrent layer: the output is fed back as the next step\'s state.', {});
 
+/** keras.layers.LSTM (optionally in keras.layers.Bidirectional): a long short-term memory layer. */
 export const LSTM = recurrentLayer('LSTM', 4, 'lstm', 'Long short-term memory: a gated recurrent layer that keeps long-range context.', { recurrentActivation: 'sigmoid', unitForgetBias: true });
 
+/** keras.layers.GRU with reset_after=False (optionally in keras.layers.Bidirectional): a gated recurrent unit. */
 export const GRU = recurrentLayer('GRU', 3, 'gru', 'Gated recurrent unit: a lighter gated recurrent layer (tfjs variant, reset_after=False).', { recurrentActivation: 'sigmoid', resetAfter: false });
 

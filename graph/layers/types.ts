@@ -1,15 +1,21 @@
 import type { Shape } from '../shape.js';
 
-/** Families the palette groups layer kinds into, in palette order. */
+/**
+ * Families the palette groups layer kinds into, in palette order: Keras' own grouping of its layers API (Core,
+ * Convolution, Pooling, Recurrent, Normalization, Regularization, Attention, Reshaping, Merging, Activation,
+ * Preprocessing) after the graph's inputs and outputs. Categories may change; layer ids never do.
+ */
 export const CATEGORIES = [
   'Inputs/outputs',
   'Core',
   'Convolution',
   'Pooling',
-  'Normalization',
   'Recurrent',
+  'Normalization',
+  'Regularization',
   'Attention',
-  'Merge',
+  'Reshaping',
+  'Merging',
   'Activation',
   'Preprocessing',
 ] as const;

@@ -35,9 +35,11 @@ const HUES: Record<string, number> = {
   Convolution: 262,
   Pooling: 190,
   Normalization: 42,
+  Regularization: 60,
   Recurrent: 330,
   Attention: 26,
-  Merge: 95,
+  Reshaping: 235,
+  Merging: 95,
   Activation: 285,
   Preprocessing: 170,
 };
