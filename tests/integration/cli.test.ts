@@ -179,7 +179,7 @@ describe('tensorloom CLI', () => {
 
     // Files that do not load: the same shape, one graph-level error naming the file, exit 1, nothing on stderr.
     const failures: [string, RegExp][] = [
-      ['broken.tlgraph', /^'broken\.tlgraph' is not valid JSON \(/],
+      ['broken.tlgraph', /^'broken\.tlgraph' is not valid JSON: .* at line 1, column \d+$/],
       ['dangling.tlgraph', /^'dangling\.tlgraph': edge 'e1' ends at node id 'ghost', which does not exist/],
       ['newer.tlgraph', /^'newer\.tlgraph' was saved by a newer Tensorloom \(graph file version 99\)/],
       ['bad-training.tlgraph', /^'bad-training\.tlgraph': training\.batchSize must be at least 1 \(got -5\)$/],
