@@ -55,7 +55,9 @@ export function deconvOutputLength(
   kernel: number,
   padding: 'valid' | 'same',
   stride: number,
+  dilation = 1,
 ): number | null {
   if (length === null) return null;
-  return padding === 'valid' ? length * stride + Math.max(kernel - stride, 0) : length * stride;
+  const dilated = (kernel - 1) * dilation + 1;
+  return padding === 'valid' ? length * stride + Math.max(dilated - stride, 0) : length * stride;
 }

@@ -62,12 +62,17 @@ interface KerasBuiltin {
 /** Keras built-ins equivalent to custom tfjs layers (tfjs lacks or cannot train them, Keras has them), used when `customLayers` has no entry. */
 export const KERAS_BUILTIN_EQUIVALENTS: Readonly<Record<string, KerasBuiltin>> = {
   AlphaELU: { className: () => 'layers.ELU', pythonArgs: (a) => ({ alpha: a.alpha }) },
+  KerasReLU: { className: () => 'layers.ReLU', pythonArgs: (a) => kerasArgs('ReLU', a) },
   // Causal or dilated convolution: Keras' Conv1D/Conv2D run both natively.
   DilatedConv: {
     className: (a) => (Array.isArray(a.kernelSize) && a.kernelSize.length === 2 ? 'layers.Conv2D' : 'layers.Conv1D'),
     pythonArgs: (a) => kerasArgs('Conv', a),
   },
   CausalConv1D: { className: () => 'layers.Conv1D', pythonArgs: (a) => kerasArgs('Conv1D', a) },
+  // Dilated 2-D convolutions tfjs cannot train or run; Keras' layers take dilation_rate themselves.
+  DilatedConv2DTranspose: { className: () => 'layers.Conv2DTranspose', pythonArgs: (a) => kerasArgs('Conv2DTranspose', a) },
+  DilatedDepthwiseConv2D: { className: () => 'layers.DepthwiseConv2D', pythonArgs: (a) => kerasArgs('DepthwiseConv2D', a) },
+  DilatedSeparableConv2D: { className: () => 'layers.SeparableConv2D', pythonArgs: (a) => kerasArgs('SeparableConv2D', a) },
   // tfjs stand-ins that exist only to make training work in tfjs; Keras' own layers train fine.
   TrainableMasking: { className: () => 'layers.Masking', pythonArgs: (a) => kerasArgs('Masking', a) },
   PartialBatchNormalization: { className: () => 'layers.BatchNormalization', pythonArgs: (a) => kerasArgs('BatchNormalization', a) },

@@ -1,5 +1,5 @@
 import { formatShape, sampleSize, ShapeError } from '../shape.js';
-import { firstInput } from './common.js';
+import { firstInput, joinSummary } from './common.js';
 import { defineLayer } from './types.js';
 
 const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
@@ -9,13 +9,22 @@ export const ReLU = defineLayer({
   id: 'ReLU',
   category: 'Activation',
   label: 'ReLU',
-  description: 'Rectified linear unit max(x, 0), optionally capped at maxValue (6 gives ReLU6).',
-  params: { maxValue: { kind: 'float', default: null, nullable: true, min: 0, doc: 'Upper bound of the output; empty for no bound.' } },
+  description: 'Rectified linear unit: x above threshold (capped at maxValue), negativeSlope · (x − threshold) below it.',
+  params: {
+    maxValue: { kind: 'float', default: null, nullable: true, min: 0, doc: 'Upper bound of the output; empty for no bound (6 gives ReLU6).' },
+    negativeSlope: { kind: 'float', default: 0, min: 0, doc: 'Slope below the threshold; 0 is a plain ReLU.' },
+    threshold: { kind: 'float', default: 0, doc: 'Inputs at or below this value are cut (or scaled by negativeSlope).' },
+  },
   inputs: IN,
   outputs: 1,
   inferShape: (_p, ctx) => firstInput(ctx),
-  tfjs: (p) => ({ factory: 'reLU', args: p.maxValue === null ? {} : { maxValue: p.maxValue } }),
-  summary: (p) => (p.maxValue === null ? '' : `max ${String(p.maxValue)}`),
+  // tf.layers.reLU knows only maxValue; the Keras slope and threshold use graph/tfjs' KerasReLU.
+  tfjs: (p) => {
+    const max = p.maxValue === null ? {} : { maxValue: p.maxValue };
+    if (p.negativeSlope === 0 && p.threshold === 0) return { factory: 'reLU', args: max };
+    return { factory: 'custom:KerasReLU', args: { ...max, negativeSlope: p.negativeSlope, threshold: p.threshold } };
+  },
+  summary: (p) => joinSummary(p.maxValue !== null && `max ${String(p.maxValue)}`, p.negativeSlope !== 0 && `slope ${String(p.negativeSlope)}`, p.threshold !== 0 && `> ${String(p.threshold)}`),
 });
 
 /** keras.layers.LeakyReLU: ReLU with a small fixed slope for negative inputs. */

@@ -33,6 +33,12 @@ export function lastDim(shape: Shape, what = 'the last axis'): number {
   return d;
 }
 
+/** Resolves a possibly negative axis against a rank (batch axis included); null when out of range or the batch axis. */
+export function resolveAxis(axis: number, rank: number): number | null {
+  const a = axis < 0 ? rank + axis : axis;
+  return a >= 1 && a < rank ? a : null;
+}
+
 /** "3×3" style text for tuples on node faces. */
 export function formatTuple(t: unknown): string {
   return Array.isArray(t) ? t.join('×') : String(t);

@@ -87,6 +87,8 @@ const paddingParam = (causal = false) =>
       : "'valid' uses no padding (the output shrinks), 'same' pads so the output keeps the input size (with stride 1).",
   }) as const;
 const depthMultiplierParam = { kind: 'int', default: 1, min: 1, doc: 'Number of depthwise output channels per input channel.' } as const;
+const dilationParam = (dims: 1 | 2): TupleParam => sizeTuple(dims, 1, 'Spacing between kernel elements (atrous convolution); 1 is a plain convolution.');
+const dilated = (p: Params): boolean => (p.dilationRate as number[]).some((d) => d > 1);
 
 function convParams(dims: 1 | 2, causal: boolean): ParamsSpec {
   return {
@@ -94,7 +96,7 @@ function convParams(dims: 1 | 2, causal: boolean): ParamsSpec {
     kernelSize: sizeTuple(dims, 3, 'Size of the convolution window.'),
     strides: sizeTuple(dims, 1, 'Step of the window along each axis.'),
     padding: paddingParam(causal),
-    dilationRate: sizeTuple(dims, 1, 'Spacing between kernel elements (atrous convolution); 1 is a plain convolution.'),
+    dilationRate: dilationParam(dims),
     activation: activationParam(),
     useBias: useBiasParam,
   };
@@ -129,7 +131,7 @@ function convLayer(dims: 1 | 2) {
     // tfjs cannot run padding 'causal' and cannot train dilated convolutions, so those use the DilatedConv
     // layer of graph/tfjs/conv-layers.ts (same weights and results).
     tfjs: (p) => ({
-      factory: p.padding === 'causal' || (p.dilationRate as number[]).some((d) => d > 1) ? 'custom:DilatedConv' : dims === 1 ? 'conv1d' : 'conv2d',
+      factory: p.padding === 'causal' || dilated(p) ? 'custom:DilatedConv' : dims === 1 ? 'conv1d' : 'conv2d',
       args: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilationRate: p.dilationRate, activation: p.activation, useBias: p.useBias },
     }),
     summary: convSummary,
@@ -152,17 +154,20 @@ export const Conv2DTranspose = defineLayer({
     kernelSize: sizeTuple(2, 3, 'Size of the convolution window.'),
     strides: sizeTuple(2, 1, 'Upsampling factor along height and width.'),
     padding: paddingParam(),
+    dilationRate: dilationParam(2),
     activation: activationParam(),
     useBias: useBiasParam,
   },
   inputs: IN,
   outputs: 1,
+  checkParams: stridesAndDilation,
   inferShape: (p, ctx) => {
     const s = spatialInput(ctx, 2);
     lastDim(s, 'the channels axis');
     const k = p.kernelSize as number[];
     const st = p.strides as number[];
-    return [null, ...k.map((kk, i) => deconvOutputLength(s[i + 1] ?? null, kk, p.padding as 'valid' | 'same', st[i]!)), p.filters as number];
+    const d = p.dilationRate as number[];
+    return [null, ...k.map((kk, i) => deconvOutputLength(s[i + 1] ?? null, kk, p.padding as 'valid' | 'same', st[i]!, d[i]!)), p.filters as number];
   },
   paramCount: (p, ctx) => {
     const cin = lastDim(ctx.inputs[0]!);
@@ -173,7 +178,12 @@ export const Conv2DTranspose = defineLayer({
     const s = ctx.inputs[0]!;
     return product(p.kernelSize as number[]) * (p.filters as number) * (sampleSize(s) ?? 0);
   },
-  tfjs: (p) => ({ factory: 'conv2dTranspose', args: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, activation: p.activation, useBias: p.useBias } }),
+  // tf.layers.conv2dTranspose ignores dilationRate (tf.conv2dTranspose has no dilations), so a dilated one is the
+  // DilatedConv2DTranspose of graph/tfjs/conv-layers.ts; the plain one stays tfjs' own.
+  tfjs: (p) => {
+    const args = { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, activation: p.activation, useBias: p.useBias };
+    return dilated(p) ? { factory: 'custom:DilatedConv2DTranspose', args: { ...args, dilationRate: p.dilationRate } } : { factory: 'conv2dTranspose', args };
+  },
   summary: convSummary,
 });
 
@@ -188,16 +198,18 @@ export const SeparableConv2D = defineLayer({
     kernelSize: sizeTuple(2, 3, 'Size of the depthwise convolution window.'),
     strides: sizeTuple(2, 1, 'Step of the window along height and width.'),
     padding: paddingParam(),
+    dilationRate: dilationParam(2),
     depthMultiplier: depthMultiplierParam,
     activation: activationParam(),
     useBias: useBiasParam,
   },
   inputs: IN,
   outputs: 1,
+  checkParams: stridesAndDilation,
   inferShape: (p, ctx) => {
     const s = spatialInput(ctx, 2);
     lastDim(s, 'the channels axis');
-    const out = windowOutput(s, p.kernelSize as number[], p.strides as number[], p.padding as Padding, null, { noun: 'kernel', field: 'kernelSize' });
+    const out = windowOutput(s, p.kernelSize as number[], p.strides as number[], p.padding as Padding, p.dilationRate as number[], { noun: 'kernel', field: 'kernelSize' });
     return [null, ...out, p.filters as number];
   },
   paramCount: (p, ctx) => {
@@ -212,10 +224,12 @@ export const SeparableConv2D = defineLayer({
     const positions = (sampleSize(out) ?? 0) / (p.filters as number);
     return positions * cin * dm * (product(p.kernelSize as number[]) + (p.filters as number));
   },
-  tfjs: (p) => ({
-    factory: 'separableConv2d',
-    args: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, depthMultiplier: p.depthMultiplier, activation: p.activation, useBias: p.useBias },
-  }),
+  // tfjs runs a dilated separable convolution but has no gradient for its dilated depthwise step, so a dilated one
+  // is graph/tfjs' DilatedSeparableConv2D (same weights), which trains.
+  tfjs: (p) => {
+    const args = { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, depthMultiplier: p.depthMultiplier, activation: p.activation, useBias: p.useBias };
+    return dilated(p) ? { factory: 'custom:DilatedSeparableConv2D', args: { ...args, dilationRate: p.dilationRate } } : { factory: 'separableConv2d', args };
+  },
   summary: convSummary,
 });
 
@@ -229,16 +243,18 @@ export const DepthwiseConv2D = defineLayer({
     kernelSize: sizeTuple(2, 3, 'Size of the convolution window.'),
     strides: sizeTuple(2, 1, 'Step of the window along height and width.'),
     padding: paddingParam(),
+    dilationRate: dilationParam(2),
     depthMultiplier: depthMultiplierParam,
     activation: activationParam(),
     useBias: useBiasParam,
   },
   inputs: IN,
   outputs: 1,
+  checkParams: stridesAndDilation,
   inferShape: (p, ctx) => {
     const s = spatialInput(ctx, 2);
     const cin = lastDim(s, 'the channels axis');
-    const out = windowOutput(s, p.kernelSize as number[], p.strides as number[], p.padding as Padding, null, { noun: 'kernel', field: 'kernelSize' });
+    const out = windowOutput(s, p.kernelSize as number[], p.strides as number[], p.padding as Padding, p.dilationRate as number[], { noun: 'kernel', field: 'kernelSize' });
     return [null, ...out, cin * (p.depthMultiplier as number)];
   },
   paramCount: (p, ctx) => {
@@ -246,10 +262,11 @@ export const DepthwiseConv2D = defineLayer({
     return { trainable: product(p.kernelSize as number[]) * cout + (p.useBias ? cout : 0), nonTrainable: 0 };
   },
   macs: (p, _ctx, out) => product(p.kernelSize as number[]) * (sampleSize(out) ?? 0),
-  tfjs: (p) => ({
-    factory: 'depthwiseConv2d',
-    args: { kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, depthMultiplier: p.depthMultiplier, activation: p.activation, useBias: p.useBias },
-  }),
+  // tf.layers.depthwiseConv2d has no dilation at all (and tfjs no gradient for a dilated depthwise convolution), so
+  // a dilated one is graph/tfjs' DilatedDepthwiseConv2D (same weights).
+  tfjs: (p) => {
+    const args = { kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, depthMultiplier: p.depthMultiplier, activation: p.activation, useBias: p.useBias };
+    return dilated(p) ? { factory: 'custom:DilatedDepthwiseConv2D', args: { ...args, dilationRate: p.dilationRate } } : { factory: 'depthwiseConv2d', args };
+  },
   summary: convSummary,
 });
-

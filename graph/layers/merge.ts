@@ -1,5 +1,5 @@
 import { formatShape, sampleSize, ShapeError, shapesCompatible, type Shape } from '../shape.js';
-import { joinSummary } from './common.js';
+import { joinSummary, resolveAxis } from './common.js';
 import { defineLayer, type LayerContext, type LayerDef } from './types.js';
 
 /** Input shapes of a merge layer, all connected (the walk blocks on missing ones). */
@@ -52,12 +52,6 @@ export const Average = elementwise('Average', 'Averages');
 export const Maximum = elementwise('Maximum', 'Takes the maximum of');
 /** keras.layers.Minimum: the element-wise minimum of its inputs. */
 export const Minimum = elementwise('Minimum', 'Takes the minimum of');
-
-/** Resolves a possibly negative axis against a rank (batch axis included); null when out of range or the batch axis. */
-function resolveAxis(axis: number, rank: number): number | null {
-  const a = axis < 0 ? rank + axis : axis;
-  return a >= 1 && a < rank ? a : null;
-}
 
 /** keras.layers.Concatenate: joins its inputs along one axis. */
 export const Concatenate = defineLayer({

@@ -47,6 +47,13 @@ const chains: Case[] = [
   ['DepthwiseConv2D valid', [8, 8, 3], [['DepthwiseConv2D', { kernelSize: [3, 3] }]]],
   ['DepthwiseConv2D same dm 3 stride 2', [9, 7, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], depthMultiplier: 3, strides: [2, 2], padding: 'same' }]]],
   ['DepthwiseConv2D no bias', [6, 6, 4], [['DepthwiseConv2D', { kernelSize: [2, 2], useBias: false }]]],
+  // Dilation on the other 2-D convolutions (graph/tfjs' zero-spread stand-ins).
+  ['Conv2DTranspose dilated valid', [5, 6, 3], [['Conv2DTranspose', { filters: 4, kernelSize: [3, 3], dilationRate: [2, 3] }]]],
+  ['Conv2DTranspose dilated same no bias', [5, 6, 3], [['Conv2DTranspose', { filters: 2, kernelSize: [2, 3], dilationRate: [2, 2], padding: 'same', useBias: false, activation: 'relu' }]]],
+  ['SeparableConv2D dilated', [10, 9, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3], dilationRate: [2, 3] }]]],
+  ['SeparableConv2D dilated same dm 2', [10, 9, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3], dilationRate: [2, 2], depthMultiplier: 2, padding: 'same' }]]],
+  ['DepthwiseConv2D dilated', [9, 8, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], dilationRate: [3, 2] }]]],
+  ['DepthwiseConv2D dilated same dm 2 no bias', [9, 8, 2], [['DepthwiseConv2D', { kernelSize: [2, 3], dilationRate: [2, 2], depthMultiplier: 2, padding: 'same', useBias: false }]]],
   ['UpSampling2D nearest', [4, 5, 2], [['UpSampling2D', { size: [2, 2] }]]],
   ['UpSampling2D bilinear rect', [4, 5, 2], [['UpSampling2D', { size: [3, 2], interpolation: 'bilinear' }]]],
   ['ZeroPadding2D symmetric', [4, 5, 2], [['ZeroPadding2D', { padding: [2] }]]],
@@ -75,12 +82,18 @@ const chains: Case[] = [
   ['BatchNormalization no scale', [5, 3], [['BatchNormalization', { scale: false, epsilon: 0.01 }]]],
   ['LayerNormalization', [6], [['LayerNormalization', {}]]],
   ['LayerNormalization sequence', [5, 4], [['LayerNormalization', { epsilon: 1e-5 }]]],
+  ['BatchNormalization channels-first (axis 1)', [3, 4, 5], [['BatchNormalization', { axis: 1 }]]],
+  ['BatchNormalization axis -2 without center', [7, 2], [['BatchNormalization', { axis: -2, center: false }]]],
+  ['LayerNormalization over a whole image', [4, 5, 3], [['LayerNormalization', { axis: [1, 2, 3] }]]],
+  ['LayerNormalization over the last two axes', [6, 4, 3], [['LayerNormalization', { axis: [-2, -1] }]]],
   ['SpatialDropout1D', [7, 3], [['SpatialDropout1D', { rate: 0.2 }]]],
   ['GaussianNoise', [5, 2], [['GaussianNoise', { stddev: 0.5 }]]],
   ['GaussianDropout', [6], [['GaussianDropout', { rate: 0.3 }]]],
   // Activation layers
   ['ReLU', [6], [['ReLU', {}]]],
   ['ReLU max 6', [3, 2], [['ReLU', { maxValue: 6 }]]],
+  ['ReLU slope, threshold and cap', [6], [['ReLU', { negativeSlope: 0.1, threshold: 0.5, maxValue: 2 }]]],
+  ['ReLU negative threshold', [3, 2], [['ReLU', { threshold: -1 }]]],
   ['LeakyReLU', [6], [['LeakyReLU', { alpha: 0.1 }]]],
   ['PReLU vector', [6], [['PReLU']]],
   ['PReLU image', [3, 4, 2], [['PReLU']]],
@@ -224,7 +237,7 @@ describe('compile parity (core, conv, pooling, normalization, merge, activation,
   });
 });
 
-// The custom layers (Subtract, AlphaELU, DilatedConv, ImageResizing, PartialBatchNormalization, TrainableMasking) must reload with tf.loadLayersModel.
+// The custom layers (Subtract, AlphaELU, KerasReLU, the dilated convolutions, ImageResizing, PartialBatchNormalization, TrainableMasking) must reload with tf.loadLayersModel.
 describe('custom layers survive a save/load round trip', () => {
   const roundTrips: [string, Graph][] = [
     ['Subtract', twoBranches('Subtract', {}, [[4], [['Dense', { units: 3 }]]], [[3], []])],
@@ -235,6 +248,11 @@ describe('custom layers survive a save/load round trip', () => {
     ['BatchNormalization without center', chainGraph([4], [['Dense', { units: 3 }], ['BatchNormalization', { center: false }]])],
     ['UpSampling2D bilinear', chainGraph([3, 2, 1], [['UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }]])],
     ['Masking', chainGraph([4, 3], [['Dense', { units: 2 }], ['Masking', { maskValue: 0.5 }]])],
+    ['dilated Conv2DTranspose', chainGraph([4, 5, 2], [['Conv2DTranspose', { filters: 3, kernelSize: [3, 3], dilationRate: [2, 1], activation: 'tanh' }]])],
+    ['dilated DepthwiseConv2D', chainGraph([7, 7, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], dilationRate: [2, 2], depthMultiplier: 2 }]])],
+    ['dilated SeparableConv2D', chainGraph([7, 7, 2], [['SeparableConv2D', { filters: 3, kernelSize: [3, 3], dilationRate: [2, 2], padding: 'same' }]])],
+    ['ReLU with slope and threshold', chainGraph([5], [['Dense', { units: 4 }], ['ReLU', { negativeSlope: 0.2, threshold: 0.1, maxValue: 3 }]])],
+    ['BatchNormalization on axis 1', chainGraph([3, 4], [['Dense', { units: 2 }], ['BatchNormalization', { axis: 1 }]])],
   ];
   it.each(roundTrips)('%s', async (_name, graph) => {
     const { model, inputs } = compileGraph(graph, tf, { compile: false });
@@ -393,6 +411,118 @@ describe('Masking', () => {
     await model.fit(xs, ys, { epochs: 1, verbose: 0 });
     expect(model.getLayer('before').getWeights()[0]!.dataSync().some((v, i) => v !== before[i])).toBe(true);
     tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
+
+describe('dilated 2-D convolutions compute what Keras computes', () => {
+  const dilations: [number, number] = [2, 3];
+  it.each(['valid', 'same'] as const)('DepthwiseConv2D (%s) equals tf.depthwiseConv2d with dilations', (padding) => {
+    const { model } = compileGraph(chainGraph([11, 12, 2], [['DepthwiseConv2D', { kernelSize: [3, 2], dilationRate: dilations, depthMultiplier: 2, padding }]]), tf, { compile: false });
+    const [kernel, bias] = model.layers[1]!.getWeights();
+    const x = tf.randomNormal([2, 11, 12, 2]);
+    const ours = model.predict(x) as tf.Tensor;
+    const ref = tf.add(tf.depthwiseConv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 1, padding, 'NHWC', dilations), bias!);
+    expect(ours.shape).toEqual(ref.shape);
+    expect(tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]).toBeLessThan(1e-4);
+    tf.dispose([x, ours, ref]);
+    model.dispose();
+  });
+
+  it.each(['valid', 'same'] as const)('SeparableConv2D (%s) equals tf.separableConv2d with dilations', (padding) => {
+    const { model } = compileGraph(chainGraph([11, 12, 2], [['SeparableConv2D', { filters: 3, kernelSize: [3, 3], dilationRate: dilations, padding }]]), tf, { compile: false });
+    const [depthwise, pointwise, bias] = model.layers[1]!.getWeights();
+    const x = tf.randomNormal([2, 11, 12, 2]);
+    const ours = model.predict(x) as tf.Tensor;
+    const ref = tf.add(tf.separableConv2d(x as tf.Tensor4D, depthwise as tf.Tensor4D, pointwise as tf.Tensor4D, 1, padding, dilations), bias!);
+    expect(ours.shape).toEqual(ref.shape);
+    expect(tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]).toBeLessThan(1e-4);
+    tf.dispose([x, ours, ref]);
+    model.dispose();
+  });
+
+  // tfjs has no dilated transposed convolution to compare with, but a transposed convolution is the adjoint of the
+  // convolution with the same kernel: <conv2d(z, K, d), y> = <z, conv2dTranspose(y, K, d)> for every z and y.
+  it.each(['valid', 'same'] as const)('Conv2DTranspose (%s) is the adjoint of the dilated tf.conv2d', (padding) => {
+    const { model } = compileGraph(chainGraph([6, 7, 3], [['Conv2DTranspose', { filters: 2, kernelSize: [3, 2], dilationRate: dilations, padding, useBias: false }]]), tf, { compile: false });
+    const [kernel] = model.layers[1]!.getWeights();
+    const y = tf.randomNormal([1, 6, 7, 3]);
+    const transposed = model.predict(y) as tf.Tensor;
+    const z = tf.randomNormal(transposed.shape);
+    const forward = tf.conv2d(z as tf.Tensor4D, kernel as tf.Tensor4D, 1, padding, 'NHWC', dilations);
+    expect(forward.shape).toEqual(y.shape);
+    const lhs = tf.sum(tf.mul(forward, y)).dataSync()[0]!;
+    const rhs = tf.sum(tf.mul(z, transposed)).dataSync()[0]!;
+    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-3 * Math.max(1, Math.abs(lhs)));
+    tf.dispose([y, transposed, z, forward]);
+    model.dispose();
+  });
+
+  it('all three train: every kernel moves after one fit step', async () => {
+    const { model } = compileGraph(
+      chainGraph([9, 9, 2], [
+        ['DepthwiseConv2D', { kernelSize: [3, 3], dilationRate: [2, 2], padding: 'same' }, 'dw'],
+        ['SeparableConv2D', { filters: 3, kernelSize: [3, 3], dilationRate: [2, 2], padding: 'same' }, 'sep'],
+        ['Conv2DTranspose', { filters: 2, kernelSize: [3, 3], dilationRate: [2, 2] }, 'up'],
+        ['Flatten'],
+        ['Dense', { units: 1 }],
+      ]),
+      tf,
+    );
+    const names = ['dw', 'sep', 'up'];
+    const before = names.map((n) => model.getLayer(n).getWeights().map((w) => w.dataSync().slice()));
+    const xs = tf.randomNormal([4, 9, 9, 2]);
+    const ys = tf.randomNormal([4, 1]);
+    await model.fit(xs, ys, { epochs: 1, verbose: 0 });
+    names.forEach((n, i) => {
+      const after = model.getLayer(n).getWeights().map((w) => w.dataSync());
+      after.forEach((w, j) => expect(w.some((v, k) => v !== before[i]![j]![k]), `${n} weight ${j}`).toBe(true));
+    });
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
+
+describe("ReLU's Keras parameters", () => {
+  it('follows keras.activations.relu: slope below the threshold, cap above', () => {
+    const { model } = compileGraph(chainGraph([7], [['ReLU', { negativeSlope: 0.1, threshold: 0.5, maxValue: 6 }]]), tf, { compile: false });
+    const y = Array.from((model.predict(tf.tensor2d([[-2, -0.5, 0, 0.5, 1, 3, 10]])) as tf.Tensor).dataSync());
+    [-0.25, -0.1, -0.05, 0, 1, 3, 6].forEach((v, i) => expect(y[i]).toBeCloseTo(v, 6));
+    model.dispose();
+  });
+  it('with a negative threshold and no cap, keeps values above the threshold as they are', () => {
+    const { model } = compileGraph(chainGraph([4], [['ReLU', { threshold: -1 }]]), tf, { compile: false });
+    const y = Array.from((model.predict(tf.tensor2d([[-2, -1, -0.5, 2]])) as tf.Tensor).dataSync());
+    [0, 0, -0.5, 2].forEach((v, i) => expect(y[i]).toBeCloseTo(v, 6));
+    model.dispose();
+  });
+  it('passes gradients: 1 above the threshold, the slope below it', () => {
+    const { model } = compileGraph(chainGraph([4], [['ReLU', { negativeSlope: 0.25, threshold: 1 }]]), tf, { compile: false });
+    const g = tf.grad((t: tf.Tensor) => tf.sum(model.apply(t) as tf.Tensor))(tf.tensor2d([[-3, 0.5, 2, 5]]));
+    expect(Array.from(g.dataSync())).toEqual([0.25, 0.25, 1, 1]);
+    model.dispose();
+  });
+});
+
+describe('normalization axes', () => {
+  it('BatchNormalization on axis 1 normalizes each channel of a channels-first image', async () => {
+    const { model } = compileGraph(chainGraph([3, 4, 5], [['BatchNormalization', { axis: 1, epsilon: 1e-6 }]]), tf, { compile: false });
+    const x = tf.add(tf.randomNormal([8, 3, 4, 5]), tf.tensor([10, -5, 2]).reshape([1, 3, 1, 1]));
+    const y = model.apply(x, { training: true }) as tf.Tensor;
+    const { mean, variance } = tf.moments(y, [0, 2, 3]);
+    Array.from(mean.dataSync()).forEach((m) => expect(Math.abs(m)).toBeLessThan(1e-4));
+    Array.from(variance.dataSync()).forEach((v) => expect(v).toBeCloseTo(1, 3));
+    tf.dispose([x, y, mean, variance]);
+    model.dispose();
+  });
+  it('LayerNormalization over [1, 2, 3] normalizes each whole sample', () => {
+    const { model } = compileGraph(chainGraph([4, 5, 3], [['LayerNormalization', { axis: [1, 2, 3], epsilon: 1e-6 }]]), tf, { compile: false });
+    const x = tf.mul(tf.randomNormal([2, 4, 5, 3]), 7);
+    const y = model.predict(x) as tf.Tensor;
+    const { mean, variance } = tf.moments(y, [1, 2, 3]);
+    Array.from(mean.dataSync()).forEach((m) => expect(Math.abs(m)).toBeLessThan(1e-4));
+    Array.from(variance.dataSync()).forEach((v) => expect(v).toBeCloseTo(1, 3));
+    tf.dispose([x, y, mean, variance]);
     model.dispose();
   });
 });

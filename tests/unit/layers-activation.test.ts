@@ -6,6 +6,7 @@ const shapes: ShapeCase[] = [
   ['ReLU', [6], [['ReLU']], [null, 6], { trainable: 0 }],
   ['ReLU capped at 6', [3, 2], [['ReLU', { maxValue: 6 }]], [null, 3, 2]],
   ['ReLU with an explicit empty cap', [3], [['ReLU', { maxValue: null }]], [null, 3]],
+  ['ReLU with Keras\' slope and threshold', [3, 2], [['ReLU', { negativeSlope: 0.1, threshold: 0.5, maxValue: 6 }]], [null, 3, 2], { trainable: 0 }],
   ['LeakyReLU', [6], [['LeakyReLU', { alpha: 0.1 }]], [null, 6], { trainable: 0 }],
   ['PReLU learns one slope per element of a vector', [6], [['PReLU']], [null, 6], { trainable: 6 }],
   ['PReLU on an image', [3, 4, 2], [['PReLU']], [null, 3, 4, 2], { trainable: 24 }],
@@ -19,6 +20,8 @@ const shapes: ShapeCase[] = [
 const errors: ErrorCase[] = [
   ['ReLU negative cap', [3], [['ReLU', { maxValue: -1 }, 'act']], "ReLU 'act' param 'maxValue' must be at least 0 (got -1)"],
   ['ReLU cap not a number', [3], [['ReLU', { maxValue: 'six' }]], "param 'maxValue' must be a number or empty"],
+  ['ReLU negative slope', [3], [['ReLU', { negativeSlope: -0.1 }]], "ReLU 'l1' param 'negativeSlope' must be at least 0 (got -0.1)"],
+  ['ReLU threshold not a number', [3], [['ReLU', { threshold: 'half' }]], "param 'threshold' must be a number"],
   ['LeakyReLU negative alpha', [3], [['LeakyReLU', { alpha: -0.1 }]], "param 'alpha' must be at least 0"],
   ['ELU negative alpha', [3], [['ELU', { alpha: -1 }]], "ELU 'l1' param 'alpha' must be at least 0"],
   ['Softmax on the batch axis', [3], [['Softmax', { axis: 0 }]], "param 'axis' is 0, the batch axis"],
@@ -52,8 +55,15 @@ describe('activation functions and mapping', () => {
     expect(getLayer('ELU')!.tfjs!({ alpha: 0.5 }, { inputs: [[null, 3]] })).toEqual({ factory: 'custom:AlphaELU', args: { alpha: 0.5 } });
   });
   it('leaves an empty ReLU cap out of the tfjs args', () => {
-    expect(getLayer('ReLU')!.tfjs!({ maxValue: null }, { inputs: [[null, 3]] })).toEqual({ factory: 'reLU', args: {} });
-    expect(getLayer('ReLU')!.tfjs!({ maxValue: 6 }, { inputs: [[null, 3]] })).toEqual({ factory: 'reLU', args: { maxValue: 6 } });
-    expect(getLayer('ReLU')!.summary!({ maxValue: 6 })).toBe('max 6');
+    const relu = getLayer('ReLU')!;
+    expect(relu.tfjs!({ maxValue: null, negativeSlope: 0, threshold: 0 }, { inputs: [[null, 3]] })).toEqual({ factory: 'reLU', args: {} });
+    expect(relu.tfjs!({ maxValue: 6, negativeSlope: 0, threshold: 0 }, { inputs: [[null, 3]] })).toEqual({ factory: 'reLU', args: { maxValue: 6 } });
+    expect(relu.summary!({ maxValue: 6, negativeSlope: 0, threshold: 0 })).toBe('max 6');
+  });
+  it("maps ReLU's slope and threshold, which tf.layers.reLU lacks, to the custom KerasReLU", () => {
+    const relu = getLayer('ReLU')!;
+    expect(relu.tfjs!({ maxValue: null, negativeSlope: 0.2, threshold: 0 }, { inputs: [[null, 3]] })).toEqual({ factory: 'custom:KerasReLU', args: { negativeSlope: 0.2, threshold: 0 } });
+    expect(relu.tfjs!({ maxValue: 6, negativeSlope: 0, threshold: 1 }, { inputs: [[null, 3]] })).toEqual({ factory: 'custom:KerasReLU', args: { maxValue: 6, negativeSlope: 0, threshold: 1 } });
+    expect(relu.summary!({ maxValue: 6, negativeSlope: 0.2, threshold: 1 })).toBe('max 6 · slope 0.2 · > 1');
   });
 });

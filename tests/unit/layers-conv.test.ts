@@ -27,14 +27,21 @@ const shapes: ShapeCase[] = [
   ['Conv2DTranspose same stride 2 doubles', [5, 6, 3], [['Conv2DTranspose', { filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: 'same' }]], [null, 10, 12, 2], { trainable: 56 }],
   ['Conv2DTranspose valid stride 2', [5, 6, 3], [['Conv2DTranspose', { filters: 2, kernelSize: [4, 3], strides: [2, 2], useBias: false }]], [null, 12, 13, 2], { trainable: 72 }],
   ['Conv2DTranspose stride above kernel', [4, 4, 1], [['Conv2DTranspose', { filters: 1, kernelSize: [2, 2], strides: [3, 3] }]], [null, 12, 12, 1], { trainable: 5 }],
+  // Dilation widens the kernel to (k - 1)·d + 1 without adding weights (Keras' deconv_output_length with dilation).
+  ['Conv2DTranspose valid dilated', [5, 6, 3], [['Conv2DTranspose', { filters: 4, kernelSize: [3, 3], dilationRate: [2, 3] }]], [null, 9, 12, 4], { trainable: 112 }],
+  ['Conv2DTranspose same dilated keeps the size', [5, 6, 3], [['Conv2DTranspose', { filters: 4, kernelSize: [3, 3], dilationRate: [2, 2], padding: 'same' }]], [null, 5, 6, 4], { trainable: 112 }],
   // SeparableConv2D: depthwise k·k·C·dm + pointwise C·dm·filters + bias.
   ['SeparableConv2D valid', [8, 8, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3] }]], [null, 6, 6, 5], { trainable: 47 }],
   ['SeparableConv2D depth multiplier 2 same stride 2', [9, 8, 3], [['SeparableConv2D', { filters: 4, kernelSize: [3, 3], depthMultiplier: 2, strides: [2, 2], padding: 'same' }]], [null, 5, 4, 4], { trainable: 82 }],
   ['SeparableConv2D no bias', [8, 8, 2], [['SeparableConv2D', { filters: 4, kernelSize: [2, 2], useBias: false }]], [null, 7, 7, 4], { trainable: 16 }],
+  ['SeparableConv2D dilated', [10, 9, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3], dilationRate: [2, 3] }]], [null, 6, 3, 5], { trainable: 47 }],
+  ['SeparableConv2D dilated same dm 2', [10, 9, 3], [['SeparableConv2D', { filters: 5, kernelSize: [3, 3], dilationRate: [2, 2], depthMultiplier: 2, padding: 'same' }]], [null, 10, 9, 5], { trainable: 89 }],
   // DepthwiseConv2D: channels × depthMultiplier outputs.
   ['DepthwiseConv2D valid', [8, 8, 3], [['DepthwiseConv2D', { kernelSize: [3, 3] }]], [null, 6, 6, 3], { trainable: 30 }],
   ['DepthwiseConv2D depth multiplier 3 same stride 2', [9, 7, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], depthMultiplier: 3, strides: [2, 2], padding: 'same' }]], [null, 5, 4, 6], { trainable: 60 }],
   ['DepthwiseConv2D no bias', [6, 6, 4], [['DepthwiseConv2D', { kernelSize: [2, 2], useBias: false }]], [null, 5, 5, 4], { trainable: 16 }],
+  ['DepthwiseConv2D dilated', [9, 8, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], dilationRate: [3, 2] }]], [null, 3, 4, 2], { trainable: 20 }],
+  ['DepthwiseConv2D dilated same dm 2', [9, 8, 2], [['DepthwiseConv2D', { kernelSize: [3, 3], dilationRate: [2, 2], depthMultiplier: 2, padding: 'same' }]], [null, 9, 8, 4], { trainable: 40 }],
   // Shape-only layers.
   ['UpSampling2D default 2x2', [4, 5, 2], [['UpSampling2D']], [null, 8, 10, 2], { trainable: 0 }],
   ['UpSampling2D rectangular bilinear', [4, 5, 2], [['UpSampling2D', { size: [3, 2], interpolation: 'bilinear' }]], [null, 12, 10, 2]],
@@ -62,6 +69,11 @@ const errors: ErrorCase[] = [
   ['Conv2D shrinking to nothing after two layers', [5, 5, 1], [['Conv2D', { kernelSize: [3, 3] }], ['Conv2D', { kernelSize: [3, 3] }], ['Conv2D', { kernelSize: [3, 3] }, 'third']], "Conv2D 'third' has a kernel of 3×3, larger than its input [null, 1, 1, 32]"],
   ['strides with dilation', [20, 20, 1], [['Conv2D', { strides: [2, 2], dilationRate: [2, 2] }]], 'strides above 1 cannot be combined with a dilation above 1'],
   ['Conv1D strides with dilation', [20, 1], [['Conv1D', { strides: [2], dilationRate: [2] }]], "set one of them to 1"],
+  ['Conv2DTranspose strides with dilation', [5, 5, 1], [['Conv2DTranspose', { strides: [2, 2], dilationRate: [2, 1] }, 'up']], "Conv2DTranspose 'up' has strides [2, 2] and dilationRate [2, 1]; strides above 1 cannot be combined with a dilation above 1"],
+  ['SeparableConv2D strides with dilation', [9, 9, 1], [['SeparableConv2D', { strides: [1, 2], dilationRate: [2, 2] }]], 'strides above 1 cannot be combined with a dilation above 1'],
+  ['DepthwiseConv2D strides with dilation', [9, 9, 1], [['DepthwiseConv2D', { strides: [2, 2], dilationRate: [2, 2] }]], 'strides above 1 cannot be combined with a dilation above 1'],
+  ['DepthwiseConv2D dilated kernel larger than input', [6, 6, 1], [['DepthwiseConv2D', { kernelSize: [3, 3], dilationRate: [3, 1] }, 'dw']], "DepthwiseConv2D 'dw' has a kernel of 3×3 (7 wide with dilation 3), larger than its input [null, 6, 6, 1] (size 6 on axis 1)"],
+  ['SeparableConv2D dilation 0', [9, 9, 1], [['SeparableConv2D', { dilationRate: [0, 1] }]], "param 'dilationRate' must hold numbers of at least 1"],
   ['Conv2D kernelSize of one number', [8, 8, 1], [['Conv2D', { kernelSize: [3] }]], "param 'kernelSize' must have exactly 2 numbers (got [3])"],
   ['Conv2D causal padding', [8, 8, 1], [['Conv2D', { padding: 'causal' }]], "param 'padding' must be one of valid, same"],
   ['Conv2D zero filters', [8, 8, 1], [['Conv2D', { filters: 0 }]], "param 'filters' must be at least 1"],
