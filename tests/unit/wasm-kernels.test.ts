@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmKernels, WASM_KERNELS, WASM_REPLACEMENTS } from '../../main/training/kernels/index.js';
+import { registerWasmKernels, WASM_KERNEL_NOTES, WASM_KERNELS, WASM_REPLACEMENTS } from '../../main/training/kernels/index.js';
 
 type Attrs = Record<string, unknown>;
 
@@ -46,6 +46,10 @@ describe('registerWasmKernels', () => {
     for (const name of [...Object.keys(WASM_KERNELS), ...Object.keys(WASM_REPLACEMENTS)]) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmKernels(tf)).toEqual([]);
   });
+
+  it('explains every kernel it registers (the throughput bench prints these notes)', () => {
+    expect(Object.keys(WASM_KERNEL_NOTES).sort()).toEqual([...Object.keys(WASM_KERNELS), ...Object.keys(WASM_REPLACEMENTS)].sort());
+  });
 });
 
 // [batch, height, width, inChannels], [kh, kw], strides, pad, outChannels
@@ -58,6 +62,15 @@ const convCases: [number[], [number, number], [number, number], unknown, number]
   [[3, 10, 11, 1], [5, 4], [3, 2], 'valid', 5],
   [[2, 6, 7, 3], [3, 2], [1, 2], [[0, 0], [1, 2], [0, 1], [0, 0]], 2],
   [[4, 28, 28, 1], [3, 3], [1, 1], 'valid', 8],
+  // kh*kw*ci <= outChannels, a multiple of 4: the filter gradient is summed from the written-out
+  // patch matrix by the SIMD loop (tiles of up to 4 taps x 8 channels, blocks of 256 rows).
+  [[3, 12, 12, 1], [3, 3], [1, 1], 'valid', 16],
+  [[2, 9, 8, 1], [3, 3], [1, 1], 'same', 12],
+  [[2, 9, 10, 2], [2, 3], [2, 2], 'same', 12],
+  [[2, 11, 9, 1], [3, 2], [3, 2], 'valid', 8],
+  [[1, 7, 8, 2], [2, 2], [2, 1], [[0, 0], [2, 1], [0, 3], [0, 0]], 8],
+  [[2, 5, 5, 1], [5, 5], [1, 1], 'same', 28],
+  [[2, 9, 8, 1], [3, 3], [1, 1], 'same', 10], // not a multiple of 4: the convolution
 ];
 
 describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu', () => {
@@ -157,6 +170,10 @@ const poolCases: [number[], [number, number], [number, number], unknown][] = [
   [[2, 7, 9, 2], [2, 2], [2, 2], 'same'],
   [[1, 9, 9, 2], [3, 3], [2, 2], 'valid'],
   [[2, 6, 5, 1], [3, 2], [1, 1], 'same'],
+  // channels a multiple of 4: 2x2 windows go through the SIMD loop
+  [[2, 8, 6, 4], [2, 2], [2, 2], 'valid'],
+  [[3, 7, 9, 8], [2, 2], [2, 2], 'valid'], // odd sizes
+  [[1, 6, 6, 12], [2, 2], [2, 2], 'same'],
 ];
 
 describe('MaxPoolGrad on wasm matches cpu', () => {
@@ -174,6 +191,104 @@ describe('MaxPoolGrad on wasm matches cpu', () => {
     const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
     await expectSameAsCpu('MaxPoolGrad', { dy, input, output }, { filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, 1e-9);
     tf.dispose([input, output, dy]);
+  });
+
+  it('follows the same rule four channels at a time, with -Infinity and NaN never winning', async () => {
+    // 8 channels of 2x2 windows: ties, an all-negative window, -Infinity and NaN entries.
+    const windows = [
+      [0, 0, 0, 0], [1, 1, 0.5, 1], [0, 2, 2, 0], [3, 3, 3, 3],
+      [-5, -2, -2, -7], [-Infinity, -Infinity, -Infinity, -Infinity], [NaN, 1, NaN, 1], [NaN, NaN, NaN, NaN],
+    ];
+    const values: number[] = [];
+    for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) for (const win of windows) values.push(win[h * 2 + w]!);
+    const input = tf.tensor4d(values, [1, 2, 2, 8]);
+    const output = tf.maxPool(input, 2, 2, 'valid');
+    const dy = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 1, 1, 8]);
+    await expectSameAsCpu('MaxPoolGrad', { dy, input, output }, { filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, 1e-9);
+    tf.dispose([input, output, dy]);
+  });
+});
+
+describe('Identity on wasm', () => {
+  it('shares the buffer instead of copying, and either tensor outlives the other', async () => {
+    const x = seeded([4, 5, 6], 13);
+    const want = await x.data();
+    const before = tf.memory().numDataBuffers;
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    expect(y.dataId).toBe(x.dataId);
+    expect(tf.memory().numDataBuffers).toBe(before);
+    x.dispose();
+    expect(await y.data()).toEqual(want);
+    const z = tf.engine().runKernel('Identity', { x: y }) as tf.Tensor;
+    y.dispose();
+    expect(Array.from(await z.data())).toEqual(Array.from(want));
+    z.dispose();
+  });
+
+  it('gives the same values as cpu for int32 and bool tensors', async () => {
+    await expectSameAsCpu('Identity', { x: tf.tensor2d([[1, -2], [3, 7]], [2, 2], 'int32') }, {}, 1e-9);
+    await expectSameAsCpu('Identity', { x: tf.tensor1d([1, 0, 1], 'bool') }, {}, 1e-9);
+  });
+});
+
+describe('GatherV2 on wasm matches cpu', () => {
+  it.each([
+    [[10, 3, 4], [7, 0, 7, 9], 0],
+    [[6, 5], [[1, 2], [5, 0]], 0], // 2-D indices: a [2, 2, 5] result
+    [[8], [3, 3, 1], 0],
+    [[4, 6, 2], [5, 0, 2], 1], // other axes: the original kernel
+  ] as [number[], number[] | number[][], number][])('x %j indices %j axis %d', async (shape, ids, axis) => {
+    const x = seeded(shape, 14);
+    const indices = tf.tensor(ids, undefined, 'int32');
+    await expectSameAsCpu('GatherV2', { x, indices }, { axis, batchDims: 0 }, 1e-9);
+    tf.dispose([x, indices]);
+  });
+
+  it('gathers int32 rows exactly and refuses an index past the end by name', async () => {
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32');
+    await expectSameAsCpu('GatherV2', { x, indices: tf.tensor1d([2, 0], 'int32') }, { axis: 0, batchDims: 0 }, 1e-9);
+    expect(() => tf.engine().runKernel('GatherV2', { x, indices: tf.tensor1d([3], 'int32') }, { axis: 0, batchDims: 0 })).toThrow(/index value 3 is not in \[0, 2\]/);
+    x.dispose();
+  });
+});
+
+describe('BatchMatMul and _FusedMatMul with transposed operands on wasm match cpu', () => {
+  // a shape, b shape, transposeA, transposeB (shapes as stored, before the transposes)
+  it.each([
+    [[1, 7, 5], [1, 7, 4], true, false], // x^T dy: a Dense kernel gradient
+    [[1, 6, 4], [1, 3, 4], false, true], // dy W^T: a Dense input gradient
+    [[1, 5, 6], [1, 3, 5], true, true],
+    [[1, 6, 5], [1, 5, 3], false, false],
+    [[3, 5, 6], [3, 5, 2], true, false], // batched: the original kernel
+  ] as [number[], number[], boolean, boolean][])('a %j b %j transposeA %s transposeB %s', async (aShape, bShape, transposeA, transposeB) => {
+    const a = seeded(aShape, 15);
+    const b = seeded(bShape, 16);
+    await expectSameAsCpu('BatchMatMul', { a, b }, { transposeA, transposeB }, 1e-5);
+    if (aShape[0] === 1) {
+      const n = transposeB ? bShape[1]! : bShape[2]!;
+      const bias = seeded([n], 17);
+      await expectSameAsCpu('_FusedMatMul', { a, b, bias }, { transposeA, transposeB, activation: 'relu' }, 1e-5);
+      bias.dispose();
+    }
+    tf.dispose([a, b]);
+  });
+
+  it('trains a Dense layer to the same weights as cpu', async () => {
+    const run = async (backend: string): Promise<Float32Array> => {
+      await tf.setBackend(backend);
+      const x = seeded([16, 6], 18);
+      const y = seeded([16, 3], 19);
+      const w = tf.variable(seeded([6, 3], 20));
+      const opt = tf.train.sgd(0.1);
+      for (let i = 0; i < 3; i++) opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w)));
+      const out = (await w.data()) as Float32Array;
+      tf.dispose([x, y, w]);
+      opt.dispose();
+      return out;
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    for (let i = 0; i < cpu.length; i++) expect(wasm[i]!).toBeCloseTo(cpu[i]!, 5);
   });
 });
 

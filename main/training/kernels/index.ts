@@ -4,6 +4,8 @@
 // ones (measured by bench/train-throughput.ts).
 import type * as tfjs from '@tensorflow/tfjs';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv.js';
+import { gatherV2, identity } from './copy.js';
+import { matMul } from './matmul.js';
 import { maxPoolGrad } from './pool.js';
 import { sum } from './reduce.js';
 import { unsortedSegmentSum } from './segment.js';
@@ -21,9 +23,28 @@ export const WASM_KERNELS: Readonly<Record<string, Impl>> = {
 
 /** Kernel name -> a faster implementation than tfjs-backend-wasm 4.22's own. */
 export const WASM_REPLACEMENTS: Readonly<Record<string, Impl>> = {
+  BatchMatMul: matMul,
   Conv2DBackpropInput: conv2DBackpropInput,
+  GatherV2: gatherV2,
+  Identity: identity,
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,
+  _FusedMatMul: matMul,
+};
+
+/** Kernel name -> what the project's version does and why: printed by bench/train-throughput.ts. */
+export const WASM_KERNEL_NOTES: Readonly<Record<string, string>> = {
+  Conv2DBackpropFilter: 'missing on wasm: first layers (few taps x channels) as the written-out patch matrix summed against dy by a WebAssembly SIMD loop; others as one XNNPACK convolution',
+  Conv2DBackpropInput: 'one XNNPACK convolution of the upsampled dy, instead of a plain C++ loop about 8x slower',
+  DepthwiseConv2dNativeBackpropInput: 'missing on wasm: an XNNPACK depthwise convolution of the upsampled dy',
+  DepthwiseConv2dNativeBackpropFilter: 'missing on wasm: one strided slice times dy per filter tap',
+  UnsortedSegmentSum: 'missing on wasm (Embedding gradient): one ScatterNd',
+  BatchMatMul: 'transposed operands made explicit, so Dense gradients reach XNNPACK instead of a scalar triple loop',
+  _FusedMatMul: 'as BatchMatMul',
+  GatherV2: 'axis 0 (cutting a batch out of the data) as one block copy per row',
+  Identity: 'shares the buffer instead of copying it (the engine clones every tensor a gradient keeps)',
+  MaxPoolGrad: 'one pass over the windows (2x2 ones four channels at a time, WebAssembly SIMD) instead of a re-scan per input pixel',
+  Sum: 'leading axes (bias gradients) as one XNNPACK average pooling instead of a transpose and a reduction',
 };
 
 const OURS = Symbol.for('tensorloom.wasmKernel');

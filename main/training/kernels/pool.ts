@@ -1,11 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Tf } from './util.js';
-
-/** The parts of tfjs-backend-wasm's BackendWasm used here (its class is not exported in the typings we import). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tfjs.DataType): tfjs.TensorInfo;
-  typedArrayFromHeap(info: tfjs.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import { simdKernels, type SimdKernels } from './simd.js';
+import { offsetOf, type Tf, type WasmBackend } from './util.js';
 
 /**
  * The gradient of max pooling: each dy element goes to its window's first maximum (the cpu
@@ -38,7 +33,9 @@ export function maxPoolGrad(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Reco
   const x = wasm.typedArrayFromHeap(xInfo) as Float32Array;
   const dy = wasm.typedArrayFromHeap(dyInfo) as Float32Array;
   if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * OH <= H && 2 * OW <= W) {
-    maxPoolGrad2x2(x, dy, dx, B, H, W, C, OH, OW);
+    const simd = C % 4 === 0 ? simdKernels(wasm) : null;
+    if (simd) maxPoolGrad2x2Simd(simd, offsetOf(wasm, xInfo), offsetOf(wasm, dyInfo), offsetOf(wasm, out), dx, B, H, W, C, OH, OW);
+    else maxPoolGrad2x2(x, dy, dx, B, H, W, C, OH, OW);
     return out;
   }
   dx.fill(0);
@@ -76,6 +73,18 @@ export function maxPoolGrad(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Reco
     }
   }
   return out;
+}
+
+/** The 2x2 case four channels at a time (./simd.ts), one call per output row. */
+function maxPoolGrad2x2Simd(simd: SimdKernels, xAt: number, dyAt: number, dxAt: number, dx: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  if (2 * OH !== H || 2 * OW !== W) dx.fill(0);
+  const row = 4 * W * C;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < OH; i++) {
+      const at = (b * H + 2 * i) * row;
+      simd.maxPoolGrad2x2Row(xAt + at, xAt + at + row, dyAt + 4 * (b * OH + i) * OW * C, dxAt + at, dxAt + at + row, OW, C / 4);
+    }
+  }
 }
 
 /**

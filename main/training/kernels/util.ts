@@ -28,3 +28,24 @@ export function padOrCrop(tf: Tf, x: tfjs.Tensor4D, top: number, bottom: number,
   if (pt || pb || pl || pr) t = t.pad([[0, 0], [pt, pb], [pl, pr], [0, 0]]);
   return t;
 }
+
+/** The parts of tfjs-backend-wasm's BackendWasm used here (its class is not exported in the typings we import). */
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: tfjs.DataType): tfjs.TensorInfo;
+  typedArrayFromHeap(info: tfjs.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  readSync(dataId: tfjs.DataId): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: tfjs.DataId): void;
+  dataIdMap: { get(dataId: tfjs.DataId): { memoryOffset: number } | undefined };
+}
+
+/** Byte offset of a tensor's buffer in the wasm heap (for ./simd.ts). */
+export function offsetOf(wasm: WasmBackend, t: tfjs.TensorInfo): number {
+  const at = wasm.dataIdMap.get(t.dataId)?.memoryOffset;
+  if (typeof at !== 'number') throw new Error('tensor is not on the wasm backend');
+  return at;
+}
+
+/** Product of a shape's sizes. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
