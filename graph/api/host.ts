@@ -126,6 +126,45 @@ export const RunResultsSchema = z
   })
   .strict();
 
+/** One prediction of a trained model, decoded for people (the training process's `predictRun` result). */
+export const PredictionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      input: z.string(),
+      kind: z.literal('class'),
+      label: z.string(),
+      probability: z.number(),
+      /** The most likely classes, best first. */
+      top: z.array(z.object({ label: z.string(), probability: z.number() }).strict()),
+    })
+    .strict(),
+  z.object({ input: z.string(), kind: z.literal('values'), values: z.array(z.number()) }).strict(),
+  z
+    .object({
+      input: z.string(),
+      kind: z.literal('text'),
+      /** What the model generated after the prompt. */
+      continuation: z.string(),
+      /** The most likely next characters after the prompt. */
+      next: z.array(z.object({ char: z.string(), probability: z.number() }).strict()),
+    })
+    .strict(),
+]);
+
+/** What to try a trained model on: a file the user dropped or picked (its bytes), or text typed in. */
+export const PredictInputSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('file'),
+      /** The file's name, for its extension and the read-out; never used as a path. */
+      name: z.string().min(1).max(255),
+      /** The file's bytes, base64 (at most 16 MB of file). */
+      dataBase64: z.string().max(22_000_000),
+    })
+    .strict(),
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(100_000) }).strict(),
+]);
+
 /** A whole template entry of the gallery. */
 export const TemplateInfoSchema = z.object({ name: z.string(), title: z.string(), description: z.string(), dataset: z.string().nullable() }).strict();
 
@@ -231,6 +270,12 @@ export const HOST_METHODS = {
   'runs.results': req(z.object({ runId: RunIdSchema }).strict(), RunResultsSchema),
 
   /**
+   * Tries a finished run's model on one input, encoded with the run's saved preprocessing (image size, CSV columns,
+   * vocabulary). Runs in a separate process, never on the host's event loop.
+   */
+  'runs.predict': req(z.object({ runId: RunIdSchema, input: PredictInputSchema }).strict(), z.object({ predictions: z.array(PredictionSchema) }).strict()),
+
+  /**
    * Copies a run's model artifacts (model.json, weights, metrics.csv, summary.json) to a folder the user chooses. A
    * folder that already holds files is used only with `overwrite` (the UI asks first); hidden folders are refused.
    */
@@ -287,6 +332,10 @@ export type RunInfo = z.infer<typeof RunInfoSchema>;
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 /** A run's evaluation results. */
 export type RunResults = z.infer<typeof RunResultsSchema>;
+/** One prediction of a trained model. */
+export type Prediction = z.infer<typeof PredictionSchema>;
+/** An input to try a model on. */
+export type PredictInput = z.infer<typeof PredictInputSchema>;
 /** A dataset sample for the preview. */
 export type DatasetSample = z.infer<typeof DatasetSampleSchema>;
 /** A dataset summary. */

@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import {
   HostError,
@@ -12,9 +13,11 @@ import {
   type HostResult,
   type OpenedFile,
   type Recovery,
+  type PredictInput,
+  type Prediction,
 } from '../../graph/api/host.js';
 import type { TrainingEvent } from '../../graph/api/training.js';
-import { describeLoadError, GRAPH_EXTENSION, loadGraph, serializeGraph, type DatasetRef } from '../../graph/document.js';
+import { type BACKENDS, describeLoadError, GRAPH_EXTENSION, loadGraph, serializeGraph, type DatasetRef } from '../../graph/document.js';
 import { getTemplate, TEMPLATES } from '../../graph/templates/index.js';
 import { isWithin, PathAccess } from './access.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -58,7 +61,22 @@ export interface HostOptions {
   startTraining?: () => Promise<StartTraining>;
   /** Backend availability; defaults to the engine's listBackends. */
   listBackends?: () => Promise<BackendInfo[]>;
+  /** Runs a trained model on inputs in another process; defaults to the engine's child-process predictor. */
+  predict?: Predictor;
 }
+
+/** Predictions of a run folder's model for inputs (paths the host wrote, or literal prompts), off the event loop. */
+export type Predictor = (request: { dir: string; inputs: string[]; backend: (typeof BACKENDS)[number] }) => Promise<Prediction[]>;
+
+let sharedPredictor: import('../training/predict-process.js').PredictionProcess | null = null;
+const defaultPredict: Predictor = async (request) => {
+  const { PredictionProcess } = await import('../training/predict-process.js');
+  sharedPredictor ??= new PredictionProcess();
+  return sharedPredictor.predict(request);
+};
+
+/** Predictions shown for one input at most (a CSV file gives one per row). */
+const MAX_PREDICTIONS = 100;
 
 type Handler<M extends HostMethod> = (params: HostParsedParams<M>, session: HostSession) => Promise<HostResult<M>>;
 
@@ -275,6 +293,51 @@ export class Host {
     return baseDir;
   }
 
+  /**
+   * Turns a dropped file or typed text into predictRun inputs for a model with this preprocessing. Files (and typed
+   * text that predictRun would otherwise try as a path) are written into a folder the host owns, so the training
+   * code never reads a path the renderer named.
+   */
+  private async predictInputs(pre: Preprocessing, input: PredictInput, scratch: string): Promise<string[]> {
+    const ext = input.kind === 'file' ? extname(input.name).toLowerCase() : '';
+    const bytes = input.kind === 'file' ? Buffer.from(input.dataBase64, 'base64') : null;
+    const text = bytes ? bytes.toString('utf8') : input.kind === 'text' ? input.text : '';
+    const write = async (name: string, data: Buffer | string): Promise<string> => {
+      await mkdir(scratch, { recursive: true });
+      const p = join(scratch, name);
+      await writeFile(p, data);
+      return p;
+    };
+    const want = (what: string) => new HostError('invalid', `this model takes ${what}; ${input.kind === 'file' ? `'${input.name}' is not one` : 'typed text is not one'}`);
+    if (pre.image) {
+      const size = `${pre.image.width}×${pre.image.height}${pre.image.channels === 1 ? ' grayscale' : ' colour'}`;
+      if (!bytes || !['.png', '.jpg', '.jpeg'].includes(ext)) throw want(`images (drop a PNG or JPEG; it is resized to ${size})`);
+      return [await write(`input${ext}`, bytes)];
+    }
+    if (pre.columns) {
+      const header = pre.columns.map((c) => c.name).join(',');
+      if (bytes) {
+        if (ext !== '.csv') throw want(`CSV rows with the columns ${header} (drop a .csv file with a header row, or type one row)`);
+        return [await write('input.csv', bytes)];
+      }
+      return [await write('input.csv', `${header}\n${text.trim().split(/\r?\n/)[0]}\n`)];
+    }
+    if (pre.words) {
+      if (bytes && !['.txt', '.text', '.md', '.csv'].includes(ext)) throw want('text (drop a .txt file or type some)');
+      return [await write('input.txt', text)];
+    }
+    if (pre.chars) {
+      if (bytes && !['.txt', '.text', '.md'].includes(ext)) throw want('a text prompt (drop a .txt file or type one)');
+      const prompt = text.replace(/\s+$/, '');
+      if (!prompt) throw new HostError('invalid', 'the prompt is empty; type a few characters to continue');
+      return [prompt];
+    }
+    // Plain numeric features (iris, sine): the first line of numbers.
+    if (bytes && !['.txt', '.csv'].includes(ext)) throw want(`${pre.inputShape.reduce((a, b) => a * b, 1)} numbers (type them separated by commas)`);
+    const line = text.split(/\r?\n/).find((l) => /\d/.test(l)) ?? text;
+    return [line.trim()];
+  }
+
   private readonly handlers: { [M in HostMethod]: Handler<M> } = {
     appInfo: async () => ({
       version: this.options.version,
@@ -452,6 +515,35 @@ export class Host {
       };
     },
 
+    'runs.predict': async ({ runId, input }) => {
+      const { run, summary } = await this.runs.load(runId);
+      const dir = summary?.artifactDir ?? run.artifactDir;
+      if (!dir || run.status === 'failed' || !(await exists(join(dir, 'model.json'))))
+        throw new HostError('notFound', `run '${runId}' saved no model to try (it ${run.status === 'failed' ? 'failed' : run.status === 'running' || run.status === 'paused' ? 'is still running' : 'saved no weights'})`);
+      const pre = JSON.parse(await readFile(join(dir, 'preprocessing.json'), 'utf8').catch(() => 'null')) as Preprocessing | null;
+      if (!pre) throw new HostError('notFound', `run '${runId}' kept no preprocessing, so inputs cannot be encoded the way it was trained`);
+      const scratch = join(this.runs.dir, runId, `predict-${randomBytes(4).toString('hex')}`);
+      try {
+        const inputs = await this.predictInputs(pre, input, scratch);
+        let predictions: Prediction[];
+        try {
+          predictions = await (this.options.predict ?? defaultPredict)({ dir, inputs, backend: run.training?.backend ?? 'auto' });
+        } catch (e) {
+          throw new HostError('failed', `could not run the model: ${(e as Error).message}`);
+        }
+        // Inputs written to the scratch folder read as the user's file name.
+        const shown = input.kind === 'file' ? input.name : input.text.length > 60 ? `${input.text.slice(0, 57)}...` : input.text;
+        // Rows of a CSV keep their line number ('table.csv:3'); everything else reads as what the user gave.
+        const relabel = (label: string) => {
+          const row = input.kind === 'file' ? /\.csv:(\d+)$/.exec(label)?.[1] : undefined;
+          return row ? `${shown}:${row}` : shown;
+        };
+        return { predictions: predictions.slice(0, MAX_PREDICTIONS).map((p) => ({ ...p, input: relabel(p.input) })) };
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    },
+
     'export.model': async ({ runId, dir, overwrite }) => {
       const { run, summary } = await this.runs.load(runId);
       const from = summary?.artifactDir ?? run.artifactDir;
@@ -517,5 +609,6 @@ export class Host {
   /** Stops live runs (quitting). */
   dispose(): void {
     this.runs.stopAll();
+    sharedPredictor?.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { DatasetDescription, DatasetSample, DatasetSummary, HostClient, RunInfo } from '../../graph/api/host.js';
+import type { DatasetDescription, DatasetSample, DatasetSummary, HostClient, Prediction, RunInfo } from '../../graph/api/host.js';
 import type { TrainingEvent } from '../../graph/api/training.js';
 import type { DatasetRef, TrainingSettings } from '../../graph/document.js';
 import { createStore } from 'zustand/vanilla';
@@ -76,8 +76,20 @@ export function connectTraining(client: HostClient | null): void {
   );
 }
 
-function notice(text: string, kind: 'info' | 'error' = 'info'): void {
-  ts().set({ notice: { text, kind } });
+function notice(text: string, kind: 'info' | 'error' = 'info', blocker = false): void {
+  ts().set({ notice: { text, kind, blocker } });
+}
+
+// A "cannot train" notice goes away by itself once the graph and data fit (a one-click fix, an edit, another dataset).
+editorStore.subscribe((s, prev) => {
+  if (s.graph !== prev.graph || s.inference !== prev.inference) clearSolvedBlocker();
+});
+dataStore.subscribe((s, prev) => {
+  if (s.description !== prev.description) clearSolvedBlocker();
+});
+function clearSolvedBlocker(): void {
+  const n = ts().notice;
+  if (n?.blocker && dataStore.getState().description && trainBlocker() === null) ts().set({ notice: null });
 }
 
 /** Writes the graph's training settings (saved with the graph file) as one undoable edit. */
@@ -131,7 +143,13 @@ async function loadDataset(): Promise<void> {
 
 /** Chooses a dataset (writes the graph's training.dataset). */
 export function chooseDataset(ref: DatasetRef | null): void {
+  const before = ed().graph.training.dataset;
   editTraining({ dataset: ref }, ref ? `Train on ${ref.kind === 'builtin' ? ref.name : ref.path}` : 'Clear the dataset');
+  // Progress, latest values and curves of a run on the other dataset would read as this dataset's: show none until
+  // the user trains or picks a run in the list (a live run stays in view, so it can still be stopped).
+  const t = ts();
+  const cur = t.currentRunId ? t.runs[t.currentRunId] : null;
+  if (refKey(before) !== refKey(ref) && cur && !(cur.source === 'live' && isActive(cur.state))) t.set({ currentRunId: null, selected: [] });
   void refreshDataset();
 }
 
@@ -167,7 +185,7 @@ export async function startTraining(): Promise<string | null> {
   await refreshDataset();
   const blocker = trainBlocker();
   if (blocker) {
-    notice(blocker, 'error');
+    notice(blocker, 'error', true);
     return null;
   }
   const s = ed();
@@ -280,6 +298,25 @@ export async function loadResults(runId: string): Promise<void> {
   } catch (e) {
     ts().setResults(runId, { error: (e as Error).message });
   }
+}
+
+/** The largest file the Results tab sends to try a model on (the host API's limit). */
+export const MAX_PREDICT_FILE_BYTES = 16 * 1024 * 1024;
+
+function base64Of(bytes: Uint8Array): string {
+  let out = '';
+  // btoa takes a binary string; build it in chunks so big images do not overflow the argument list.
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(out);
+}
+
+/** Tries a finished run's model on a file the user dropped or picked, or on typed text. Throws with a readable message. */
+export async function predict(runId: string, input: File | string): Promise<Prediction[]> {
+  if (!host) throw new Error('not connected to the host');
+  if (typeof input === 'string') return (await host.call('runs.predict', { runId, input: { kind: 'text', text: input } })).predictions;
+  if (input.size > MAX_PREDICT_FILE_BYTES) throw new Error(`'${input.name}' is ${(input.size / 1e6).toFixed(1)} MB; files up to 16 MB can be tried`);
+  const dataBase64 = base64Of(new Uint8Array(await input.arrayBuffer()));
+  return (await host.call('runs.predict', { runId, input: { kind: 'file', name: input.name, dataBase64 } })).predictions;
 }
 
 /** Exports a run's model (tfjs artifacts) to a folder: the native dialog, or `dir` in the browser host. */

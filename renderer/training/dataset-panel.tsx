@@ -94,14 +94,15 @@ export function DatasetPanel() {
             </div>
           ) : null,
         )}
-        {preview && preview.some((s) => s.kind === 'row') && <PreviewTable rows={preview.filter((s) => s.kind === 'row')} />}
+        {preview && preview.some((s) => s.kind === 'row') && <PreviewTable rows={preview.filter((s) => s.kind === 'row')} target={ref.kind === 'csv' || ref.kind === 'csvText' ? ref.target : 'label'} />}
         {description?.classNames && <ClassCounts names={description.classNames} labels={preview?.map((s) => s.label) ?? []} />}
       </div>
     </div>
   );
 }
 
-function PreviewTable({ rows }: { rows: Extract<NonNullable<ReturnType<typeof dataStore.getState>['preview']>[number], { kind: 'row' }>[] }) {
+/** The first rows of a table; the last column is the target, headed by its column's name. */
+function PreviewTable({ rows, target }: { rows: Extract<NonNullable<ReturnType<typeof dataStore.getState>['preview']>[number], { kind: 'row' }>[]; target: string }) {
   const cols = Object.keys(rows[0]?.values ?? {});
   return (
     <table className="tl-table">
@@ -110,7 +111,9 @@ function PreviewTable({ rows }: { rows: Extract<NonNullable<ReturnType<typeof da
           {cols.map((c) => (
             <th key={c}>{c}</th>
           ))}
-          <th>label</th>
+          <th className="tl-target" title="The target column: what the model learns to predict">
+            {target} (target)
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -63,8 +63,14 @@ function useTick(active: boolean): number {
 /** Epoch, batch, samples/s and ETA of the current run. */
 export function ProgressBar({ state }: { state: RunState | null }) {
   const live = !!state && isActive(state);
+  const hasRuns = useTraining((s) => s.order.length > 0);
   const now = useTick(live);
-  if (!state) return <div className="tl-progress idle" data-testid="progress"><span className="muted">No run yet</span></div>;
+  if (!state)
+    return (
+      <div className="tl-progress idle" data-testid="progress">
+        <span className="muted">{hasRuns ? 'Press Train, or pick a run in the list to see it' : 'No run yet'}</span>
+      </div>
+    );
   const p = runProgress(state, live ? Math.max(now, state.lastTime ?? 0) : undefined);
   if (!state.started && !live) {
     // A run from an earlier session: only its saved epochs are known.

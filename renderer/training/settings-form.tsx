@@ -1,4 +1,4 @@
-import { BACKENDS, OPTIMIZERS, type TrainingSettings } from '../../graph/document.js';
+import { BACKENDS, OPTIMIZERS, type Graph, type TrainingSettings } from '../../graph/document.js';
 import { useEditor } from '../store/editor-store.js';
 import { editTraining } from './controller.js';
 import { useTraining } from './training-store.js';
@@ -26,10 +26,24 @@ function NumberField({ label, value, onChange, step, min, max, testId, title }: 
   );
 }
 
+/**
+ * The values early stopping can monitor: the log names the graph's Output produces (tfjs names 'accuracy' 'acc'),
+ * validation ones first when there is a validation split.
+ */
+export function monitorChoices(graph: Graph): string[] {
+  const outputs = graph.nodes.filter((n) => n.type === 'Output');
+  const base = ['loss'];
+  // With several Outputs tfjs prefixes each output's logs with its layer name; the total loss is always 'loss'.
+  if (outputs.length === 1) for (const m of (outputs[0]!.params.metrics as string[] | undefined) ?? []) base.push(m === 'accuracy' ? 'acc' : m);
+  return graph.training.validationSplit > 0 ? [...base.map((b) => `val_${b}`), ...base] : base;
+}
+
 /** Training settings: written to the graph's `training` section, so they are saved with the graph file. */
 export function SettingsForm() {
   const t = useEditor((s) => s.graph.training);
+  const graph = useEditor((s) => s.graph);
   const backends = useTraining((s) => s.backends);
+  const monitors = monitorChoices(graph);
   const set = (patch: Partial<TrainingSettings>) => editTraining(patch);
   const auto = backends?.find((b) => b.available);
   const es = t.earlyStopping;
@@ -53,12 +67,13 @@ export function SettingsForm() {
         <input type="checkbox" checked={t.shuffle} onChange={(e) => set({ shuffle: e.target.checked })} />
         <span>Shuffle each epoch</span>
       </label>
-      <label className="tl-field">
+      <label className="tl-field" title={(backends ?? []).map((b) => `${b.name}: ${b.available ? b.device : `unavailable${b.note ? ` (${b.note})` : ''}`}`).join('\n')}>
         <span>Backend</span>
         <select data-testid="setting-backend" value={t.backend} onChange={(e) => set({ backend: e.target.value as TrainingSettings['backend'] })}>
           {BACKENDS.map((b) => {
             const info = backends?.find((x) => x.name === b);
-            const text = b === 'auto' ? `auto${auto ? ` (${auto.name} · ${auto.device})` : ''}` : `${b}${info ? (info.available ? ` · ${info.device}` : ' · unavailable') : ''}`;
+            // Short option texts (the device names are long); the chosen backend's device is spelled out below.
+            const text = b === 'auto' ? `auto${auto ? ` → ${auto.name}` : ''}` : `${b}${info && !info.available ? ' (unavailable)' : ''}`;
             return (
               <option key={b} value={b} disabled={info ? !info.available : false} title={info?.note ?? undefined}>
                 {text}
@@ -66,6 +81,12 @@ export function SettingsForm() {
             );
           })}
         </select>
+        <span className="tl-note" data-testid="setting-backend-device">
+          {(() => {
+            const pick = t.backend === 'auto' ? auto : backends?.find((b) => b.name === t.backend);
+            return pick ? (pick.available ? pick.device : `unavailable${pick.note ? `: ${pick.note}` : ''}`) : '';
+          })()}
+        </span>
       </label>
       <fieldset className="tl-fieldset">
         <label className="tl-field check">
@@ -74,9 +95,16 @@ export function SettingsForm() {
         </label>
         {es.enabled && (
           <>
-            <label className="tl-field">
+            <label className="tl-field" title="The value early stopping watches, as the run logs it; val_ values are measured on the validation split">
               <span>Monitor</span>
-              <input defaultValue={es.monitor} key={es.monitor} onBlur={(e) => e.target.value && set({ earlyStopping: { ...es, monitor: e.target.value } })} />
+              <select data-testid="setting-monitor" value={es.monitor} onChange={(e) => set({ earlyStopping: { ...es, monitor: e.target.value } })}>
+                {monitors.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+                {!monitors.includes(es.monitor) && <option value={es.monitor}>{`${es.monitor} (not reported by this graph)`}</option>}
+              </select>
             </label>
             <NumberField label="Patience (epochs)" testId="setting-patience" value={es.patience} min={0} onChange={(v) => set({ earlyStopping: { ...es, patience: Math.round(v) } })} />
             <NumberField label="Min delta" testId="setting-min-delta" value={es.minDelta} step={0.001} min={0} onChange={(v) => set({ earlyStopping: { ...es, minDelta: v } })} />

@@ -23,6 +23,8 @@ export interface ChartOptions {
   /** EMA weight for `smoothed` lines, 0..0.999. */
   smoothing: number;
   xLabel: string;
+  /** Charts with the same key move one hover cursor together (the loss and metric charts of a run). */
+  syncKey?: string;
 }
 
 /** What the hover read-out shows: the x under the pointer and each line's nearest value. */
@@ -78,7 +80,24 @@ export function unionX(arrays: readonly ArrayLike<number>[]): Float64Array {
   return all.subarray(0, w);
 }
 
-const RAW_ALPHA = '40';
+// The raw per-batch values stay readable under the smoothed line, as in TensorBoard (about 40% opacity).
+const RAW_ALPHA = '70';
+/** Lines with at most this many points get markers; longer ones are plain lines (50 epochs of dots hide the curves). */
+export const MARKERS_UP_TO = 12;
+const FONT = '11px system-ui, sans-serif';
+
+let measureCtx: CanvasRenderingContext2D | null = null;
+/** Width in CSS pixels of tick labels, for sizing the y axis to what it shows. */
+function labelWidth(values: readonly string[] | null): number {
+  if (!values || values.length === 0) return 0;
+  measureCtx ??= document.createElement('canvas').getContext('2d');
+  if (!measureCtx) return Math.max(...values.map((v) => v.length)) * 7;
+  measureCtx.font = FONT;
+  return Math.max(...values.map((v) => measureCtx!.measureText(v).width));
+}
+
+/** Whole-number tick steps for the x axis (steps and epochs). */
+const WHOLE_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000];
 
 /** A uPlot chart fed by append-only series. */
 export class StreamChart {
@@ -97,6 +116,8 @@ export class StreamChart {
   private renderStart = 0;
   /** Called after each draw (benchmarks and tests). */
   onDrawn: ((ms: number) => void) | null = null;
+  /** The y tick labels last drawn (tests read them: the canvas has no DOM text). */
+  yTicks: string[] = [];
 
   constructor(
     private readonly el: HTMLElement,
@@ -124,7 +145,7 @@ export class StreamChart {
       width: size.width,
       height: size.height,
       legend: { show: false },
-      cursor: { drag: { x: true, y: false, setScale: true }, points: { size: 6 } },
+      cursor: { drag: { x: true, y: false, setScale: true }, points: { size: 6 }, ...(this.opts.syncKey ? { sync: { key: this.opts.syncKey } } : {}) },
       scales: {
         x: { time: false },
         y: this.opts.log
@@ -132,8 +153,28 @@ export class StreamChart {
           : { range: (_u, min, max) => linRange(min, max) },
       },
       axes: [
-        { label: this.opts.xLabel, labelSize: 16, size: 34, stroke: axis, labelFont: '11px system-ui, sans-serif', font: '11px system-ui, sans-serif', grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { size: 46, stroke: axis, font: '11px system-ui, sans-serif', grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, vals) => vals.map(formatTick) },
+        {
+          label: this.opts.xLabel,
+          labelSize: 16,
+          size: 34,
+          stroke: axis,
+          labelFont: FONT,
+          font: FONT,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          // Steps and epochs are whole numbers: no 1.25 or 1.5 ticks when a run has only a few.
+          incrs: WHOLE_INCRS,
+          values: (_u: uPlot, vals: number[]) => vals.map((v) => (Number.isInteger(v) ? formatTick(v) : '')),
+        },
+        {
+          // Sized to its widest label (1.25M, 0.00012), so large or tiny values are never cut.
+          size: (_u, values) => Math.max(30, Math.ceil(labelWidth(values)) + 14),
+          stroke: axis,
+          font: FONT,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          values: (_u, vals) => (this.yTicks = vals.map(formatTick)),
+        },
       ],
       series,
       hooks: {
@@ -171,10 +212,15 @@ export class StreamChart {
     this.schedule();
   }
 
+  /** The x axis now drawn ('step' or 'epoch'). */
+  get xLabel(): string {
+    return this.opts.xLabel;
+  }
+
   setOptions(opts: Partial<ChartOptions>): void {
     const prev = this.opts;
     this.opts = { ...prev, ...opts };
-    if (opts.log !== undefined && opts.log !== prev.log) this.structureKey = ''; // rebuild with the new scale
+    if ((opts.log !== undefined && opts.log !== prev.log) || (opts.xLabel !== undefined && opts.xLabel !== prev.xLabel)) this.structureKey = ''; // rebuild with the new scale or axis
     if (opts.smoothing !== undefined && opts.smoothing !== prev.smoothing) this.smoothCache.clear();
     this.schedule();
   }
@@ -216,16 +262,18 @@ export class StreamChart {
     const size = { width: this.plot.width, height: this.plot.height };
     this.plot.destroy();
     const series: uPlot.Series[] = [{ label: this.opts.xLabel }];
-    for (const l of this.lines) {
+    this.lines.forEach((l, j) => {
+      // Markers only while a line has few points: validation every epoch of a long run stays a line.
+      const fewPoints = () => (this.lines[j]?.series.length ?? 0) <= MARKERS_UP_TO;
       series.push({
         label: l.label,
         stroke: l.role === 'raw' ? l.color + RAW_ALPHA : l.color,
         width: l.role === 'raw' ? 1 : l.role === 'smoothed' ? 2 : 1.5,
         dash: l.dash ? [6, 4] : undefined,
         spanGaps: true,
-        points: l.role === 'sparse' ? { show: true, size: 6, fill: l.color, stroke: l.color } : l.role === 'raw' ? { show: false } : { size: 5, fill: l.color, stroke: l.color },
+        points: l.role === 'raw' || l.role === 'smoothed' ? { show: false } : { show: fewPoints, size: 5, width: 1, fill: l.color, stroke: l.color },
       });
-    }
+    });
     (this as { plot: uPlot }).plot = new uPlot(this.plotOptions(size, series), data, this.el);
   }
 
@@ -411,13 +459,16 @@ function logRange(min: number | null, max: number | null): uPlot.Range.MinMax {
   return [lo / 1.2, max * 1.2];
 }
 
-/** Short tick labels: 0.0012, 1.2k, 35k. */
+/** Short tick labels: 0.0012, 1.2k, 35k, 4.5M, 7G; beyond that an exponent. */
 export function formatTick(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '';
   const a = Math.abs(v);
-  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
-  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
   if (a === 0) return '0';
+  if (a >= 1e15) return v.toExponential(1).replace('e+', 'e');
+  for (const [unit, scale] of [['T', 1e12], ['G', 1e9], ['M', 1e6], ['k', 1e3]] as const) {
+    // 10k and up as k (9500 stays 9500): four digits read fine, five do not. 999,999.9 rounds up to 1M, not 1000k.
+    if (a >= (unit === 'k' ? 9995 : scale * 0.9995)) return `${+(v / scale).toPrecision(3)}${unit}`;
+  }
   if (a < 1e-3) return v.toExponential(0);
   return `${+v.toPrecision(3)}`;
 }

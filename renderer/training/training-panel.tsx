@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useEditor } from '../store/editor-store.js';
 import { promptText } from '../store/ui-store.js';
-import { chartNames } from './chart-lines.js';
+import { chartNames, effectiveXMode } from './chart-lines.js';
 import { connectTraining, exportCode, exportModel, refreshDataset, refreshRuns, workspaceRoot } from './controller.js';
 import { DatasetPanel } from './dataset-panel.js';
 import { LiveChart } from './live-chart.js';
@@ -9,7 +9,7 @@ import { BackendBadge, DatasetSelect, LatestValues, ProgressBar, RunButtons } fr
 import { RunsList } from './runs-list.js';
 import { ResultsPanel } from './results-panel.js';
 import { SettingsForm } from './settings-form.js';
-import { trainingStore, useTraining, type TrainingViewState } from './training-store.js';
+import { shownRunIds, trainingStore, useTraining, type TrainingViewState } from './training-store.js';
 import type { HostClient } from '../../graph/api/host.js';
 import './training.css';
 
@@ -45,7 +45,8 @@ function ExportButtons() {
   const runId = useTraining((s) => s.currentRunId);
   const canExport = useTraining((s) => {
     const e = s.currentRunId ? s.runs[s.currentRunId] : null;
-    return !!e && (e.state.finished?.artifactDir ?? e.info?.artifactDir ?? null) !== null;
+    // A failed run keeps its settings and history but saved no model.
+    return !!e && e.state.phase !== 'failed' && (e.state.finished?.artifactDir ?? e.info?.artifactDir ?? null) !== null;
   });
   return (
     <div className="tl-buttons">
@@ -64,7 +65,9 @@ function ExportButtons() {
 
 function CurvesTab() {
   const names = useTraining((s) => chartNames(s).join(','));
-  const xMode = useTraining((s) => s.xMode);
+  // The toggle shows the axis actually drawn: a run saved without batch points can only be drawn per epoch.
+  const xMode = useTraining((s) => effectiveXMode(s, shownRunIds(s).map((id) => s.runs[id]!)));
+  const batchless = useTraining((s) => s.xMode === 'step' && xMode === 'epoch');
   const smoothing = useTraining((s) => s.smoothing);
   const set = trainingStore.getState().set;
   return (
@@ -72,19 +75,27 @@ function CurvesTab() {
       <div className="tl-charts-col">
         <div className="tl-chart-controls">
           <div className="tl-seg">
-            <button className={xMode === 'step' ? 'on' : ''} data-testid="x-step" onClick={() => set({ xMode: 'step' })}>
+            <button
+              className={xMode === 'step' ? 'on' : ''}
+              data-testid="x-step"
+              disabled={batchless}
+              title={batchless ? 'A shown run was saved without per-batch points (an older version); only per-epoch values can be drawn' : 'x = batches trained'}
+              onClick={() => set({ xMode: 'step' })}
+            >
               Per batch
             </button>
-            <button className={xMode === 'epoch' ? 'on' : ''} data-testid="x-epoch" onClick={() => set({ xMode: 'epoch' })}>
+            <button className={xMode === 'epoch' ? 'on' : ''} data-testid="x-epoch" title="x = epochs; one point per epoch" onClick={() => set({ xMode: 'epoch' })}>
               Per epoch
             </button>
           </div>
-          <label className="tl-field inline" title="Exponential moving average, as in TensorBoard (0 = raw)">
+          <label className="tl-field inline" title="Exponential moving average of the per-batch values, as in TensorBoard (0 = raw)">
             <span>Smoothing</span>
-            <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" onChange={(e) => set({ smoothing: Number(e.target.value) })} />
+            <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" disabled={xMode === 'epoch'} onChange={(e) => set({ smoothing: Number(e.target.value) })} />
             <span className="num">{smoothing.toFixed(2)}</span>
           </label>
-          <span className="muted small">Drag to zoom · double-click to reset · Ctrl-click runs to compare</span>
+          <span className="muted small tl-hint" title="Drag across a chart to zoom into that range; double-click to zoom back out. Ctrl-click (or tick) runs in the list to overlay them.">
+            Drag: zoom · double-click: reset
+          </span>
         </div>
         <div className="tl-charts">
           {names.split(',').map((n) => (
@@ -97,13 +108,20 @@ function CurvesTab() {
   );
 }
 
+/** The reason as a sentence: capitalised, ending with a full stop, so the note after it reads as its own sentence. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}
+
 function RunError() {
   const entry = useTraining((s) => (s.currentRunId ? s.runs[s.currentRunId] : null));
   if (!entry?.state.error) return null;
   return (
     <div className="tl-run-error" data-testid="run-error">
-      <b>Run failed:</b> {entry.state.error}
-      <span className="muted"> The graph and earlier runs are unchanged.</span>
+      <b>Run failed:</b> {sentence(entry.state.error)}
+      <span className="tl-run-error-note"> The graph and earlier runs are unchanged.</span>
     </div>
   );
 }

@@ -53,7 +53,7 @@ export interface TrainingViewState {
   /** Results by run id: loaded, loading, or an error message. */
   results: Readonly<Record<string, RunResults | 'loading' | { error: string }>>;
   /** A message for the toolbar (export finished, start refused). */
-  notice: { text: string; kind: 'info' | 'error' } | null;
+  notice: { text: string; kind: 'info' | 'error'; /** Says why Train cannot start; cleared once that is solved. */ blocker?: boolean } | null;
   /** Run being started (button disabled meanwhile). */
   starting: boolean;
 }
@@ -170,7 +170,8 @@ export function createTrainingStore() {
           const color = RUN_COLORS[(order.length - 1 - k) % RUN_COLORS.length]!;
           if (runs[id]!.color !== color) runs[id] = { ...runs[id]!, color };
         });
-        const currentRunId = s.currentRunId && runs[s.currentRunId] ? s.currentRunId : (order[0] ?? null);
+        // Another document: its newest run is current. The same one: keep "no run shown" (e.g. after a dataset change).
+        const currentRunId = s.currentRunId && runs[s.currentRunId] ? s.currentRunId : s.listedFor !== listedFor ? (order[0] ?? null) : null;
         set({ runs, order, listedFor, currentRunId, selected: s.selected.filter((id) => runs[id]) });
       },
       setHistory(runId, loaded) {

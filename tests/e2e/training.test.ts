@@ -1,13 +1,18 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { PNG } from 'pngjs';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, screenshot, startApp, type TestApp, type TestBrowser } from './harness.js';
 
 // The training view end to end: open mnist-mlp, choose mnist, train two epochs on a small slice while the loss
-// chart fills, stop a second run mid-epoch, compare both, see the confusion matrix, export the model and reload it
-// in plain tfjs; an incompatible dataset is refused with the reason and no run starts.
+// chart fills, read the charts (hover, smoothing, per epoch, log scale), see the confusion matrix, try the model on a
+// dropped digit, export the model and the code, stop a second run mid-epoch (started with Ctrl+Enter) and compare
+// both, save and reload with the runs and settings kept; an incompatible dataset is refused with the reason; a
+// diverging run fails with its reason and leaves the graph and earlier runs intact; a regression run plots
+// predicted vs actual; the user's own CSV, image folder and text file preview.
 
 let app: TestApp;
 let browser: TestBrowser;
@@ -16,8 +21,20 @@ let page: Page;
 /** Training samples per run: enough batches that the run lasts a few seconds, small enough to stay fast. */
 const LIMIT = 3000;
 
+const require = createRequire(import.meta.url);
+
+/** An MNIST digit as a 28×28 grayscale PNG, the way a user would save one. */
+function digitPng(digit: number, index = 0): Buffer {
+  const data = (require(join(dirname(require.resolve('mnist')), 'digits', `${digit}.json`)) as { data: number[] }).data;
+  const png = new PNG({ width: 28, height: 28, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  for (let i = 0; i < 784; i++) png.data[i] = Math.round(data[index * 784 + i]! * 255);
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+}
+
 beforeAll(async () => {
   app = await startApp();
+  // The user's own data, next to where the graph will be saved.
+  await cp(join(import.meta.dirname, '..', 'fixtures', 'datasets'), join(app.workspace, 'data'), { recursive: true });
   browser = await launchBrowser();
   page = await openApp(app, browser);
 });
@@ -59,7 +76,7 @@ async function setNumber(testId: string, value: number): Promise<void> {
 }
 
 async function runRows(): Promise<string[]> {
-  return page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!).filter((t) => t !== 'run-error'));
+  return page.locator('li[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
 }
 
 describe('training in the window', () => {
@@ -83,6 +100,20 @@ describe('training in the window', () => {
     await expect.poll(() => tid('setting-epochs').inputValue()).toBe('2');
     await setNumber('setting-batch-size', 32);
     await expect(await tid('backend-badge').textContent()).toMatch(/auto → \w+/);
+    // The backend selector: short option texts, the chosen backend's device spelled out, the badge follows it.
+    const options = await tid('setting-backend').locator('option').allTextContents();
+    expect(options[0]).toMatch(/^auto → \w+$/);
+    expect(options).toEqual(expect.arrayContaining(['cpu', 'wasm']));
+    await tid('setting-backend').selectOption('cpu');
+    await expect.poll(() => tid('backend-badge').textContent()).toMatch(/^cpu · /);
+    expect(await tid('setting-backend-device').textContent()).toMatch(/\w/);
+    await tid('setting-backend').selectOption('auto');
+    await expect.poll(() => tid('backend-badge').textContent()).toMatch(/auto → \w+/);
+    // Early stopping monitors one of the values the graph reports, chosen from a list.
+    await tid('setting-early-stopping').check();
+    expect(await tid('setting-monitor').locator('option').allTextContents()).toEqual(['val_loss', 'val_acc', 'loss', 'acc']);
+    await tid('undo-button').click();
+    await expect.poll(() => tid('setting-monitor').count()).toBe(0);
   });
 
   it('trains two epochs: loss points appear while it runs and accuracy rises', async () => {
@@ -110,6 +141,43 @@ describe('training in the window', () => {
     await screenshot(page, 'training-after-run');
   });
 
+  it('reads the charts: synced hover read-outs with raw values, smoothing, per epoch, log scale', async () => {
+    const box = await tid('loss-chart').locator('.u-over').boundingBox();
+    await page.mouse.move(box!.x + box!.width * 0.5, box!.y + box!.height * 0.5);
+    // The read-out names the step and gives the smoothed and the raw value; the accuracy chart's cursor follows.
+    await expect.poll(() => tid('loss-chart').locator('.tl-chart-x').textContent()).toMatch(/^step \d+$/);
+    const lossItem = tid('loss-chart').getByTestId('legend-item').first();
+    expect(await lossItem.textContent()).toMatch(/^loss[\d.]+raw [\d.]+$/);
+    await expect.poll(() => tid('metric-chart-acc').locator('.tl-chart-x').textContent()).toBe(await tid('loss-chart').locator('.tl-chart-x').textContent());
+    expect(await tid('metric-chart-acc').getByTestId('readout').first().textContent()).toMatch(/^0\.\d+$/);
+    // Smoothing 0: the smoothed line is the raw values.
+    const readouts = async () => [await lossItem.getByTestId('readout').textContent(), (await lossItem.getByTestId('readout-raw').textContent())!.replace('raw ', '')];
+    await tid('smoothing').fill('0');
+    await page.mouse.move(box!.x + box!.width * 0.5 + 1, box!.y + box!.height * 0.5);
+    await expect.poll(async () => new Set(await readouts()).size).toBe(1);
+    await tid('smoothing').fill('0.95');
+    await page.mouse.move(box!.x + box!.width * 0.5, box!.y + box!.height * 0.5);
+    await expect.poll(async () => new Set(await readouts()).size).toBe(2);
+    await page.mouse.move(0, 0);
+    // Per epoch: one point per epoch, whole-epoch ticks, and the toggle shows what is drawn.
+    await tid('x-epoch').click();
+    await expect.poll(async () => (await chartSummary('loss-chart')).map((l) => `${l.label}:${l.n}`).join(',')).toBe('loss:2,val_loss:2');
+    expect(await tid('loss-chart').getAttribute('data-x-axis')).toBe('epoch');
+    expect(await tid('x-epoch').getAttribute('class')).toMatch(/\bon\b/);
+    await tid('x-step').click();
+    await expect.poll(() => tid('loss-chart').getAttribute('data-x-axis')).toBe('step');
+    // Log scale: the y axis changes to a logarithmic one (decades), and back.
+    const linear = await tid('loss-chart').getAttribute('data-y-ticks');
+    await tid('log-toggle-loss').click();
+    await expect.poll(() => tid('loss-chart').getAttribute('data-y-ticks')).not.toBe(linear);
+    const logTicks = (await tid('loss-chart').getAttribute('data-y-ticks'))!.split(' ').filter(Boolean);
+    expect(logTicks.some((t) => /^(0\.1|1|10)$/.test(t))).toBe(true);
+    await screenshot(page, 'training-log-scale');
+    await tid('log-toggle-loss').click();
+    await expect.poll(() => tid('loss-chart').getAttribute('data-y-ticks')).toBe(linear);
+    await tid('smoothing').fill('0.6');
+  });
+
   it('shows the confusion matrix of the finished run', async () => {
     await tid('training-tab-results').click();
     const cm = tid('confusion-matrix');
@@ -124,6 +192,32 @@ describe('training in the window', () => {
     expect(shown).toBe(16 + wrong);
     expect(wrong).toBeGreaterThan(0);
     expect(await grid.textContent()).toContain(`${wrong} mistakes and ${shown - wrong} correct`);
+  });
+
+  it('tries the model on a dropped digit: the top classes with probabilities', async () => {
+    const png = digitPng(0).toString('base64');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'zero.png', { type: 'image/png' }));
+      return dt;
+    }, png);
+    await tid('predict-drop').dispatchEvent('drop', { dataTransfer });
+    const top = tid('prediction-top');
+    await top.waitFor({ timeout: 60_000 });
+    const rows = await top.locator('li').evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('data-label')!, p: Number(e.getAttribute('data-probability')) })));
+    expect(rows).toHaveLength(5);
+    expect(rows.map((r) => r.p)).toEqual([...rows.map((r) => r.p)].sort((a, b) => b - a));
+    expect(rows.reduce((a, r) => a + r.p, 0)).toBeLessThanOrEqual(1.0001);
+    // The run's own preprocessing (28×28, scaled to [0, 1]) makes the trained net read the digit.
+    expect(rows[0]!.label).toBe('0');
+    expect(await tid('prediction').textContent()).toMatch(/zero\.png/);
+    expect(await top.locator('li').first().textContent()).toMatch(/^0\s*\d+\.\d%$/);
+    // Something the model cannot take says so.
+    await tid('predict-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect.poll(() => tid('predict-error').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/this model takes images .*'notes\.txt' is not one/);
+    await tid('predict-drop').dispatchEvent('drop', { dataTransfer });
+    await top.waitFor({ timeout: 60_000 });
     await screenshot(page, 'training-results');
   });
 
@@ -156,12 +250,33 @@ describe('training in the window', () => {
     expect(sum).toBeCloseTo(1, 3);
   });
 
+  it('exports the graph as TypeScript and Python code', async () => {
+    for (const [button, name, marker] of [['export-code-ts', /\.ts$/, /tf\.(model|sequential|layers)/], ['export-code-py', /\.py$/, /keras/]] as const) {
+      const download = page.waitForEvent('download');
+      await tid(button).click();
+      const d = await download;
+      expect(d.suggestedFilename()).toMatch(name);
+      const text = await readFile((await d.path())!, 'utf8');
+      expect(text).toMatch(marker);
+      expect(text).toMatch(/hidden/); // the graph's own layer names
+    }
+  });
+
   it('stops a second run mid-epoch and compares both runs', async () => {
     // The second run learns faster: the comparison's settings diff must name that difference.
     await tid('training-tab-settings').click();
     await setNumber('setting-lr', 0.003);
+    // Ctrl+Enter while typing in a field is the field's: no run starts.
+    const runsBefore = (await runRows()).length;
+    await tid('setting-lr').focus();
+    await page.keyboard.press('Control+Enter');
+    await page.waitForTimeout(700);
+    expect((await runRows()).length).toBe(runsBefore);
+    expect(await phase()).toBe('completed');
+    // Outside a field it trains.
     await tid('training-tab-curves').click();
-    await tid('train-button').click();
+    await page.keyboard.press('Control+Enter');
+    await waitPhase(/running|starting/);
     await waitPhase(/running/);
     await expect.poll(async () => Number(await tid('progress').getAttribute('data-step')), { timeout: 60_000, interval: 50 }).toBeGreaterThan(3);
     // Pause holds the run (no new batches), Resume continues it.
@@ -233,11 +348,18 @@ describe('training in the window', () => {
     await tid(before[1]!).click();
     await page.mouse.move(0, 0);
     await screenshot(page, 'training-after-reload');
+    // The setting changed before the second run was saved with the file.
+    await tid('training-tab-settings').click();
+    expect(await tid('setting-lr').inputValue()).toBe('0.003');
+    await tid('training-tab-curves').click();
   });
 
   it('an incompatible dataset shows the reason and does not train', async () => {
     const before = (await runRows()).length;
     await tid('dataset-select').selectOption('iris');
+    // The mnist run's progress and values do not stay up as if they were iris's.
+    await expect.poll(() => tid('progress').textContent()).not.toMatch(/Epoch/);
+    expect(await tid('latest-values').count()).toBe(0);
     await tid('train-button').click();
     const notice = tid('training-notice-error');
     await notice.waitFor();
@@ -253,8 +375,95 @@ describe('training in the window', () => {
     await tid('fit-fix').first().click();
     await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
     expect(await tid('node-n1').textContent()).toMatch(/\[null, 4\]/);
+    // The "cannot train" notice went away with the problem.
+    expect(await tid('training-notice-error').count()).toBe(0);
     await tid('undo-button').click();
     await tid('undo-button').click();
     await expect.poll(() => tid('fit-fix').count()).toBe(2);
+  });
+
+  it('a diverging run fails with its reason next to the curves; the graph and earlier runs stay', async () => {
+    await page.reload();
+    await tid('template-sine-gru').click();
+    await tid('dock-tab-training').click();
+    await tid('training-tab-data').click();
+    await setNumber('sample-limit', 128);
+    await tid('training-tab-settings').click();
+    await setNumber('setting-epochs', 1);
+    // A first run on the plain-JS backend: the badge and the list say which backend it used.
+    await tid('setting-backend').selectOption('cpu');
+    await tid('train-button').click();
+    await waitPhase(/completed/);
+    expect(await tid('backend-badge').textContent()).toMatch(/^cpu · /);
+    const [first] = await runRows();
+    expect(await tid(first!).textContent()).toMatch(/completed.*sine · cpu/);
+    // Regression results: predicted vs actual over the validation samples, and the model tried on typed values.
+    await tid('training-tab-results').click();
+    const pva = tid('predicted-vs-actual');
+    await pva.waitFor({ timeout: 30_000 });
+    expect(Number(await pva.getAttribute('data-points'))).toBeGreaterThan(5);
+    await tid('predict-text').fill(Array.from({ length: 32 }, (_, i) => Math.sin(i * 0.2).toFixed(3)).join(', '));
+    await tid('predict-button').click();
+    await expect.poll(() => tid('prediction').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/predicted -?\d/);
+    await screenshot(page, 'training-regression-results');
+    // Plain SGD at a learning rate of 10^12: the loss overflows within a few batches.
+    const nodes = await page.locator('.react-flow__node').count();
+    await tid('training-tab-settings').click();
+    await tid('setting-optimizer').selectOption('sgd');
+    await setNumber('setting-lr', 1e12);
+    await tid('setting-backend').selectOption('auto');
+    await tid('train-button').click();
+    await waitPhase(/failed/);
+    const error = await tid('run-error').textContent();
+    expect(error).toMatch(/^Run failed: The loss became (infinite|NaN) at epoch 1, batch \d+; training diverged\. Lower the learning rate .*\. The graph and earlier runs are unchanged\.$/);
+    expect(await page.locator('.react-flow__node').count()).toBe(nodes);
+    const rows = await runRows();
+    expect(rows).toHaveLength(2);
+    expect(await tid(rows[1]!).getByTestId('entry-status').textContent()).toBe('completed');
+    expect(await tid(rows[0]!).getByTestId('entry-status').textContent()).toBe('failed');
+    await tid('training-tab-curves').click();
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'training-failed-run');
+    // The failed run, loaded after a reload, still says why.
+    await tid('save-as-button').click();
+    await tid('prompt-input').fill('sine-runs.tlgraph');
+    await tid('prompt-input').press('Enter');
+    await expect.poll(() => tid('doc-title').textContent()).toMatch(/sine-runs/);
+    await page.reload();
+    await tid('recent-files').getByText('sine-runs.tlgraph', { exact: true }).click();
+    await tid('dock-tab-training').click();
+    await expect.poll(runRows, { timeout: 20_000 }).toEqual(rows);
+    await tid(rows[0]!).click();
+    await expect.poll(() => tid('run-error').textContent().catch(() => ''), { timeout: 20_000 }).toMatch(/The loss became (infinite|NaN)/);
+    expect(await tid('loss-chart').getByTestId('chart-empty').count()).toBe(0);
+  });
+
+  it("previews the user's own data: a CSV table, an image folder, a text file", async () => {
+    await tid('training-tab-data').click();
+    await page.locator('.tl-own summary').click();
+    await tid('own-data-kind').selectOption('csv');
+    await tid('own-data-path').fill('data/table.csv');
+    await tid('own-data-target').fill('kind');
+    await tid('own-data-use').click();
+    const table = tid('dataset-preview').locator('table');
+    await table.waitFor({ timeout: 30_000 });
+    expect(await table.locator('th').allTextContents()).toEqual(['length', 'width', 'colour', 'kind (target)']);
+    expect(await tid('dataset-select').inputValue()).toBe('file:csv');
+    expect(await page.locator('.tl-data dl').textContent()).toMatch(/classification/);
+    await screenshot(page, 'training-own-csv');
+    await tid('own-data-kind').selectOption('images');
+    await tid('own-data-path').fill('data/images');
+    await tid('own-data-use').click();
+    await expect.poll(() => tid('dataset-preview').locator('img').count(), { timeout: 30_000 }).toBeGreaterThan(3);
+    expect(await tid('dataset-preview').textContent()).toMatch(/2 classes: bright, dark/);
+    await tid('own-data-kind').selectOption('text');
+    await tid('own-data-path').fill('data/corpus.txt');
+    await tid('own-data-use').click();
+    await expect.poll(() => tid('dataset-preview').locator('.tl-snippet').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.tl-data dl').textContent()).toMatch(/languageModel/);
+    // A path that is not there names the file.
+    await tid('own-data-path').fill('data/missing.txt');
+    await tid('own-data-use').click();
+    await expect.poll(() => page.locator('.tl-data-facts .tl-error').first().textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/missing\.txt/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,6 +122,39 @@ describe('runs', () => {
     expect(loaded.history).toHaveLength(1);
   });
 
+  it('tries a finished run on a dropped file: checks it fits the model, writes it where the host owns it, cleans up', async () => {
+    const fake = fakeProcess();
+    const seen: { dir: string; inputs: string[]; backend: string; bytes: string[] }[] = [];
+    const host = new Host({
+      kind: 'server', version: 't', dataDir: join(base, 'data'), workspaceRoot: null, listBackends: async () => [], startTraining: async () => () => fake.proc,
+      predict: async (r) => {
+        seen.push({ ...r, bytes: await Promise.all(r.inputs.map((i) => readFile(i, 'utf8'))) });
+        return [{ input: r.inputs[0]!, kind: 'class', label: '7', probability: 0.9, top: [{ label: '7', probability: 0.9 }, { label: '1', probability: 0.1 }] }];
+      },
+    });
+    const a = recorder();
+    const { runId } = (await host.handle('runs.start', { graph: iris(), graphPath: null, docId: 'd-1' }, a)) as { runId: string };
+    const art = join(base, 'art');
+    await mkdir(art);
+    await writeFile(join(art, 'model.json'), '{}');
+    await writeFile(join(art, 'preprocessing.json'), JSON.stringify({ source: 'builtin:mnist', task: 'classification', inputShape: [28, 28, 1], inputDtype: 'float32', targetShape: [], classNames: ['0', '1'], image: { height: 28, width: 28, channels: 1 } }));
+    await expect(host.handle('runs.predict', { runId, input: { kind: 'text', text: 'x' } }, a)).rejects.toMatchObject({ code: 'notFound', message: expect.stringContaining('is still running') });
+    fake.emit({ type: 'runFinished', runId, time: 2, status: 'completed', reason: null, bestEpoch: 1, bestMetrics: null, finalMetrics: null, artifactDir: art, durationMs: 3 });
+    fake.exit();
+    await tick();
+    await expect(host.handle('runs.predict', { runId, input: { kind: 'text', text: 'hello' } }, a)).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('this model takes images (drop a PNG or JPEG; it is resized to 28×28 grayscale)') });
+    await expect(host.handle('runs.predict', { runId, input: { kind: 'file', name: 'notes.txt', dataBase64: Buffer.from('hi').toString('base64') } }, a)).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining("'notes.txt' is not one") });
+    const r = (await host.handle('runs.predict', { runId, input: { kind: 'file', name: 'digit.png', dataBase64: Buffer.from('PNGDATA').toString('base64') } }, a)) as { predictions: { input: string; label: string }[] };
+    expect(r.predictions).toMatchObject([{ input: 'digit.png', label: '7' }]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.dir).toBe(art);
+    expect(seen[0]!.inputs[0]).toMatch(/\.png$/);
+    expect(seen[0]!.inputs[0]!.startsWith(join(base, 'data', 'runs', runId))).toBe(true);
+    expect(seen[0]!.bytes).toEqual(['PNGDATA']);
+    // The scratch copy is gone once the prediction is back.
+    expect((await readdir(join(base, 'data', 'runs', runId))).filter((f) => f.startsWith('predict-'))).toEqual([]);
+  });
+
   it('thins long batch records evenly, keeping the last point', () => {
     const items = Array.from({ length: 45_000 }, (_, i) => i);
     const thin = thinEvenly(items, MAX_LOADED_BATCHES);
@@ -192,6 +225,15 @@ describe('training over the serve WebSocket (real training process)', () => {
       expect(exported.ok).toBe(true);
       expect(await readdir(join(base, 'ws', 'model'))).toContain('model.json');
       expect((await a.call('export.model', { runId, dir: join(base, 'model') })).error).toMatchObject({ code: 'forbidden' });
+      // Try the model on typed measurements: it runs in its own process, with the run's saved standardisation.
+      const predicted = await a.call('runs.predict', { runId, input: { kind: 'text', text: '5.1, 3.5, 1.4, 0.2' } });
+      expect(predicted.ok, JSON.stringify(predicted.error)).toBe(true);
+      const [p] = (predicted.result as { predictions: { kind: string; top: { label: string; probability: number }[] }[] }).predictions;
+      expect(p!.kind).toBe('class');
+      expect(p!.top.map((t) => t.label).sort()).toEqual(['setosa', 'versicolor', 'virginica']);
+      expect(p!.top.reduce((sum, t) => sum + t.probability, 0)).toBeCloseTo(1, 4);
+      const wrong = await a.call('runs.predict', { runId, input: { kind: 'text', text: '1, 2' } });
+      expect(wrong.error).toMatchObject({ code: 'failed', message: expect.stringMatching(/must be 4 numbers/) });
       a.ws.close();
       b.ws.close();
     } finally {

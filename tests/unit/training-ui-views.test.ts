@@ -79,6 +79,8 @@ describe('chart helpers', () => {
     expect(formatTick(12_500)).toBe('12.5k');
     expect(formatTick(0.00012)).toBe('1e-4');
     expect(formatTick(0.25)).toBe('0.25');
+    // Large values stay short (the y axis is sized to its labels too): never '1000M'.
+    expect([9500, 999_999.9, 1e9, 2.5e9, 3e12, 4e16, -2e6].map(formatTick)).toEqual(['9500', '1M', '1G', '2.5G', '3T', '4.0e16', '-2M']);
   });
 
   const R = 'r1';

@@ -1,0 +1,102 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Prediction } from '../../graph/api/host.js';
+import { PredictReplySchema, PredictRequestSchema, type PredictRequest } from './predict-protocol.js';
+
+/** The prediction worker's path, for hosts that start it themselves (Electron's utilityProcess). */
+export const PREDICT_WORKER_PATH = fileURLToPath(new URL('./predict-worker.ts', import.meta.url));
+
+/** Options for a `PredictionProcess`. */
+export interface PredictProcessOptions {
+  /** Fails a request (and restarts the process) after this long, model loading included; default 120 s. */
+  timeoutMs?: number;
+  /** Ends the process after it has been idle this long; default 60 s. */
+  idleMs?: number;
+}
+
+interface Pending {
+  resolve(p: Prediction[]): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Predictions in a child process (Node with tsx) running predict-worker.ts, kept warm between requests: the first
+ * one pays for starting Node and TensorFlow.js (seconds), later ones only for the model. Requests and answers are
+ * validated with the protocol schemas; a crash, a timeout or an invalid answer rejects with a message.
+ */
+export class PredictionProcess {
+  private child: ChildProcess | null = null;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private idle: NodeJS.Timeout | null = null;
+  private stderr = '';
+
+  constructor(private readonly options: PredictProcessOptions = {}) {}
+
+  predict(request: Omit<PredictRequest, 'type' | 'id'>): Promise<Prediction[]> {
+    const message = PredictRequestSchema.parse({ type: 'predict', id: this.nextId++, ...request });
+    const child = this.ensure();
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    // A busy process keeps the host alive; an idle one must not (a CLI or test exits when its work is done).
+    for (const h of [child, child.channel, child.stderr] as ({ ref?(): void } | null | undefined)[]) h?.ref?.();
+    return new Promise((resolve, reject) => {
+      const ms = this.options.timeoutMs ?? 120_000;
+      const timer = setTimeout(() => this.fail(new Error(`the prediction took longer than ${Math.round(ms / 1000)} s and was stopped`)), ms);
+      this.pending.set(message.id, { resolve, reject, timer });
+      child.send(message);
+    });
+  }
+
+  /** Ends the process (pending requests fail). */
+  close(): void {
+    this.fail(new Error('the prediction process was closed'));
+  }
+
+  private ensure(): ChildProcess {
+    if (this.child) return this.child;
+    this.stderr = '';
+    const child = fork(PREDICT_WORKER_PATH, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.child = child;
+    child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
+    child.on('message', (raw) => {
+      const parsed = PredictReplySchema.safeParse(raw);
+      if (!parsed.success) return this.fail(new Error(`the prediction process sent an invalid answer (${parsed.error.issues[0]?.message ?? 'unknown problem'})`));
+      const p = this.pending.get(parsed.data.id);
+      if (!p) return;
+      this.pending.delete(parsed.data.id);
+      clearTimeout(p.timer);
+      if (parsed.data.type === 'error') p.reject(new Error(parsed.data.message));
+      else p.resolve(parsed.data.predictions);
+      if (this.pending.size === 0) this.rest();
+    });
+    child.on('error', (e) => this.fail(new Error(`could not start the prediction process: ${e.message}`), child));
+    child.on('exit', (code, signal) => {
+      const last = this.stderr.trim().split('\n').filter((l) => l && !/tfjs-node|=====|Hi, looks like|To speed things up/.test(l)).pop();
+      this.fail(new Error(`the prediction process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last.slice(0, 300)}` : ''}`), child);
+    });
+    return child;
+  }
+
+  private rest(): void {
+    const child = this.child;
+    if (!child) return;
+    for (const h of [child, child.channel, child.stderr] as ({ unref?(): void } | null | undefined)[]) h?.unref?.();
+    this.idle = setTimeout(() => this.close(), this.options.idleMs ?? 60_000);
+    this.idle.unref();
+  }
+
+  private fail(error: Error, which: ChildProcess | null = this.child): void {
+    if (which !== this.child || !which) return;
+    this.child = null;
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    if (which.exitCode === null && which.signalCode === null) which.kill('SIGKILL');
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.pending.clear();
+  }
+}
