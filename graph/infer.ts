@@ -1,7 +1,7 @@
 import type { Graph, GraphNode } from './document.js';
 import { getLayer } from './layers/index.js';
 import { normalizeParams } from './layers/params.js';
-import type { LayerDef, ParamCount, Params } from './layers/types.js';
+import type { InputSource, LayerDef, ParamCount, Params } from './layers/types.js';
 import { ShapeError, type Shape } from './shape.js';
 
 /** How serious a diagnostic is: errors block compile and training, warnings do not. */
@@ -181,6 +181,9 @@ export function inferGraph(graph: Graph): GraphInference {
       nodeDiag(n, `${nodeLabel(n, defs.get(n.id))} is part of a cycle (or fed by one); networks must flow one way, so remove one of the connections in the loop`);
   }
 
+  // The activation each node's output ends in and the node that applied it, where known (for the Output's loss checks).
+  const activationOf = new Map<string, InputSource>();
+
   // Which nodes lie on an Input → Output path: only those become part of the model.
   const reachesOutput = new Set<string>();
   const stack = graph.nodes.filter((n) => defs.get(n.id)?.id === 'Output').map((n) => n.id);
@@ -251,14 +254,29 @@ export function inferGraph(graph: Graph): GraphInference {
     info.inputShapes = inputs;
     if (blocked || problems.length || cross) continue;
 
-    const ctx = { inputs, dtypes };
+    const ctx: { inputs: typeof inputs; dtypes: typeof dtypes; sources?: (InputSource | undefined)[] } = { inputs, dtypes };
     try {
       const out = def.inferShape(params, ctx);
       info.outputShape = out;
       const count = def.paramCount?.(params, ctx, out) ?? { trainable: 0, nonTrainable: 0 };
       info.paramCount = count;
       info.macs = def.macs?.(params, ctx, out) ?? 0;
-      for (const w of def.warnings?.(params, ctx) ?? []) nodeDiag(node, `${nodeLabel(node, def)} ${w.message}`, 'warning', w.field);
+      if (def.outputActivation) activationOf.set(id, { name: node.name, type: def.id, activation: def.outputActivation(params) });
+      else if (def.passesActivation && nodeSlots[0] !== undefined) {
+        const passed = activationOf.get(nodeSlots[0]);
+        if (passed) activationOf.set(id, passed);
+      }
+      if (def.warnings) {
+        // Built only for the few kinds with warnings: the walk runs on every edit.
+        const sources: (InputSource | undefined)[] = [];
+        for (let i = 0; i < slotCount; i++) {
+          const src = nodeSlots[i];
+          if (src !== undefined) sources.push(activationOf.get(src) ?? { name: byId.get(src)!.name, type: byId.get(src)!.type, activation: undefined });
+          else if (isFixed) sources.push(undefined);
+        }
+        ctx.sources = sources;
+        for (const w of def.warnings(params, ctx)) nodeDiag(node, `${nodeLabel(node, def)} ${w.message}`, 'warning', w.field);
+      }
     } catch (e) {
       if (e instanceof ShapeError) nodeDiag(node, `${nodeLabel(node, def)} ${e.message}`, 'error', e.field);
       else nodeDiag(node, `${nodeLabel(node, def)} could not be checked (${(e as Error).message}); please report this as a bug`);

@@ -17,6 +17,7 @@ export const ReLU = defineLayer({
   },
   inputs: IN,
   outputs: 1,
+  outputActivation: () => 'relu',
   inferShape: (_p, ctx) => firstInput(ctx),
   // tf.layers.reLU knows only maxValue; the Keras slope and threshold use graph/tfjs' KerasReLU.
   tfjs: (p) => {
@@ -36,6 +37,7 @@ export const LeakyReLU = defineLayer({
   params: { alpha: { kind: 'float', default: 0.3, min: 0, doc: 'Slope for negative inputs.' } },
   inputs: IN,
   outputs: 1,
+  outputActivation: () => 'leakyReLU',
   inferShape: (_p, ctx) => firstInput(ctx),
   tfjs: (p) => ({ factory: 'leakyReLU', args: { alpha: p.alpha } }),
   summary: (p) => `α ${String(p.alpha)}`,
@@ -50,6 +52,7 @@ export const PReLU = defineLayer({
   params: {},
   inputs: IN,
   outputs: 1,
+  outputActivation: () => 'prelu',
   inferShape: (_p, ctx) => {
     const s = firstInput(ctx);
     if (sampleSize(s) === null) throw new ShapeError(`learns one slope per input element, so it needs every axis of its input known but gets ${formatShape(s)}`);
@@ -68,6 +71,7 @@ export const ELU = defineLayer({
   params: { alpha: { kind: 'float', default: 1, min: 0, doc: 'Scale of the negative part.' } },
   inputs: IN,
   outputs: 1,
+  outputActivation: () => 'elu',
   inferShape: (_p, ctx) => firstInput(ctx),
   // tf.layers.elu refuses any alpha but 1, so other values use the custom layer in graph/tfjs/activation-layers.ts.
   tfjs: (p) => (p.alpha === 1 ? { factory: 'elu', args: {} } : { factory: 'custom:AlphaELU', args: { alpha: p.alpha } }),
@@ -83,6 +87,7 @@ export const Softmax = defineLayer({
   params: { axis: { kind: 'int', default: -1, doc: 'Axis to normalize over, counting the batch as axis 0; -1 is the last axis (the only one TensorFlow.js supports).' } },
   inputs: IN,
   outputs: 1,
+  outputActivation: () => 'softmax',
   checkParams: (p) => (p.axis === 0 ? { message: "param 'axis' is 0, the batch axis; softmax runs within a sample, so use -1 for the last axis", field: 'axis' } : null),
   inferShape: (p, ctx) => {
     const s = firstInput(ctx);

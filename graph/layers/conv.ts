@@ -134,6 +134,7 @@ function convLayer(dims: 1 | 2) {
       factory: p.padding === 'causal' || dilated(p) ? 'custom:DilatedConv' : dims === 1 ? 'conv1d' : 'conv2d',
       args: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilationRate: p.dilationRate, activation: p.activation, useBias: p.useBias },
     }),
+    outputActivation: (p) => p.activation as string,
     summary: convSummary,
   });
 }
@@ -184,6 +185,7 @@ export const Conv2DTranspose = defineLayer({
     const args = { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, activation: p.activation, useBias: p.useBias };
     return dilated(p) ? { factory: 'custom:DilatedConv2DTranspose', args: { ...args, dilationRate: p.dilationRate } } : { factory: 'conv2dTranspose', args };
   },
+  outputActivation: (p) => p.activation as string,
   summary: convSummary,
 });
 
@@ -230,6 +232,7 @@ export const SeparableConv2D = defineLayer({
     const args = { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, depthMultiplier: p.depthMultiplier, activation: p.activation, useBias: p.useBias };
     return dilated(p) ? { factory: 'custom:DilatedSeparableConv2D', args: { ...args, dilationRate: p.dilationRate } } : { factory: 'separableConv2d', args };
   },
+  outputActivation: (p) => p.activation as string,
   summary: convSummary,
 });
 
@@ -268,5 +271,6 @@ export const DepthwiseConv2D = defineLayer({
     const args = { kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, depthMultiplier: p.depthMultiplier, activation: p.activation, useBias: p.useBias };
     return dilated(p) ? { factory: 'custom:DilatedDepthwiseConv2D', args: { ...args, dilationRate: p.dilationRate } } : { factory: 'depthwiseConv2d', args };
   },
+  outputActivation: (p) => p.activation as string,
   summary: convSummary,
 });

@@ -28,6 +28,7 @@ export const Dense = defineLayer({
     return { trainable: inDim * units + (p.useBias ? units : 0), nonTrainable: 0 };
   },
   macs: (p, ctx, out) => lastDim(ctx.inputs[0]!) * (sampleSize(out) ?? 0),
+  outputActivation: (p) => p.activation as string,
   tfjs: (p) => ({ factory: 'dense', args: { units: p.units, activation: p.activation, useBias: p.useBias } }),
   summary: (p) => joinSummary(p.units as number, p.activation as string),
 });
@@ -42,6 +43,7 @@ export const Activation = defineLayer({
   inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
   outputs: 1,
   inferShape: (_p, ctx) => firstInput(ctx),
+  outputActivation: (p) => p.activation as string,
   tfjs: (p) => ({ factory: 'activation', args: { activation: p.activation } }),
   summary: (p) => String(p.activation),
 });

@@ -52,6 +52,7 @@ function recurrentLayer(id: 'SimpleRNN' | 'LSTM' | 'GRU', gates: number, factory
       const u = p.units as number;
       return directions(p) * (steps ?? 1) * gates * u * (features + u);
     },
+    outputActivation: (p) => p.activation as string,
     tfjs: (p) => ({
       factory,
       args: { units: p.units, activation: p.activation, returnSequences: p.returnSequences, dropout: p.dropout, recurrentDropout: p.recurrentDropout, ...extraArgs },

@@ -121,12 +121,24 @@ export interface ParamCount {
   nonTrainable: number;
 }
 
+/** What inference knows about the node feeding one input, for warnings that look past the shape. */
+export interface InputSource {
+  /** Display name of the node whose activation it is (past any Dropout-like layers), for messages. */
+  name: string;
+  /** That node's layer type id. */
+  type: string;
+  /** The activation its output ends in (see `LayerDef.outputActivation`); undefined when unknown. */
+  activation: string | undefined;
+}
+
 /** What a layer's functions get besides its params. */
 export interface LayerContext {
   /** Input shapes in port order; `undefined` for an unconnected optional port. For variadic inputs, the connected ones in handle order. */
   inputs: readonly (Shape | undefined)[];
   /** Element type of each input in the same order where known (an Input node's dtype); undefined when unknown. */
   dtypes?: readonly ('float32' | 'int32' | undefined)[];
+  /** The node feeding each input, in the same order; given to `warnings` only. */
+  sources?: readonly (InputSource | undefined)[];
 }
 
 /**
@@ -163,6 +175,10 @@ export interface LayerDef {
   paramCount?(params: Params, ctx: LayerContext, output: Shape): ParamCount;
   /** Multiply-adds per sample (an estimate; 0 when negligible). */
   macs?(params: Params, ctx: LayerContext, output: Shape): number;
+  /** The activation the layer's output ends in ('softmax', 'sigmoid', 'linear', ...), so an Output can check it against its loss. */
+  outputActivation?(params: Params): string;
+  /** True for layers that keep their input's activation at inference (Dropout, GaussianNoise, ...). */
+  passesActivation?: boolean;
   /** Warnings about a layer that works but is likely a mistake (e.g. float token ids into an Embedding); run after `inferShape` succeeds. */
   warnings?(params: Params, ctx: LayerContext): { message: string; field?: string }[];
   /** Cross-param checks beyond ranges; returns a message (and the param) when params conflict. */

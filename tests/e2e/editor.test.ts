@@ -82,7 +82,9 @@ describe('graph editor in Chromium', () => {
     expect(await edgeLabels().allTextContents()).toEqual(['28×28×1', '26×26×32', '21632', '64']);
     expect(await page.getByTestId('shape-n3').textContent()).toBe('[null, 21632]');
     expect(await page.getByTestId('status-params').textContent()).toContain(String((9 * 32 + 32 + 21632 * 64 + 64).toLocaleString('en-US')));
-    expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+    // Valid, with one warning: the palette's Dense is linear, and the Output's default loss wants probabilities.
+    expect(await page.getByTestId('problems').textContent()).toContain('ends in no activation (linear), so it outputs raw scores; set its activation to softmax');
+    expect(await page.getByTestId('status-problems').getAttribute('class')).toContain('warning');
   });
 
   it('changes downstream shapes when Conv2D filters are edited in the inspector', async () => {
@@ -193,7 +195,8 @@ describe('graph editor in Chromium', () => {
     await expect.poll(() => page.locator('[data-layer-type="BatchNormalization"]').count()).toBe(1);
     expect(await page.getByTestId('edge-e3').count()).toBe(0);
     expect(await edgeLabels().count()).toBe(5);
-    expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+    expect(await page.getByTestId('status-problems').getAttribute('class')).not.toContain('error');
+    expect(await page.getByTestId('problems').textContent()).not.toContain('does not lead to any Output');
     await page.getByTestId('undo-button').click();
     await expect.poll(() => page.getByTestId('edge-e3').count()).toBe(1);
   });

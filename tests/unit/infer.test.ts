@@ -266,13 +266,87 @@ describe('inferGraph diagnostics', () => {
   it.each<[string, number, string, string | null]>([
     ['one unit with categorical crossentropy', 1, 'categoricalCrossentropy', "Output 'y' uses categoricalCrossentropy, which needs one unit per class, but gets [null, 1]; use binaryCrossentropy for one sigmoid unit, or give the layer before it as many units as classes"],
     ['one unit with sparse categorical crossentropy', 1, 'sparseCategoricalCrossentropy', "Output 'y' uses sparseCategoricalCrossentropy, which needs one unit per class, but gets [null, 1]; use binaryCrossentropy for one sigmoid unit, or give the layer before it as many units as classes"],
-    ['one unit with binary crossentropy', 1, 'binaryCrossentropy', null],
-    ['three units with categorical crossentropy', 3, 'categoricalCrossentropy', null],
   ])('checks the Output shape against its loss: %s', (_case, units, loss, message) => {
-    const g = graph([['x', 'Input', { shape: [4] }], ['d', 'Dense', { units }], ['y', 'Output', { loss }]], [['x', 'd'], ['d', 'y']]);
+    const g = graph([['x', 'Input', { shape: [4] }], ['d', 'Dense', { units, activation: 'softmax' }], ['y', 'Output', { loss }]], [['x', 'd'], ['d', 'y']]);
     const r = inferGraph(g);
     expect(messages(r.diagnostics)).toEqual(message ? [message] : []);
     if (message) expect(r.diagnostics[0]!.field).toBe('loss');
+  });
+
+  // The loss against the activation the model ends in: what Keras users get wrong most (a linear or sigmoid layer
+  // into categorical crossentropy, softmax into binary crossentropy). Warnings, since the graph still runs.
+  it.each<[string, number, string, string, string[], string | null]>([
+    ['sigmoid unit, binary crossentropy', 1, 'sigmoid', 'binaryCrossentropy', ['accuracy'], null],
+    ['softmax, categorical crossentropy', 3, 'softmax', 'categoricalCrossentropy', ['accuracy'], null],
+    ['softmax, sparse categorical crossentropy', 10, 'softmax', 'sparseCategoricalCrossentropy', ['accuracy'], null],
+    ['linear, mean squared error', 10, 'linear', 'meanSquaredError', ['mae'], null],
+    ['sigmoid units without accuracy (multi-label)', 5, 'sigmoid', 'binaryCrossentropy', ['precision', 'recall'], null],
+    [
+      'softmax over 10 units, binary crossentropy',
+      10,
+      'softmax',
+      'binaryCrossentropy',
+      ['accuracy'],
+      "Output 'y' uses binaryCrossentropy, but 'd' ends in softmax over 10 units, which makes them compete (they sum to 1); set its activation to sigmoid for independent yes/no labels, or use categoricalCrossentropy for one class out of 10",
+    ],
+    ['softmax over one unit, binary crossentropy', 1, 'softmax', 'binaryCrossentropy', [], "Output 'y' uses binaryCrossentropy, but 'd' ends in softmax over a single unit, which always outputs 1, so nothing can be learned; set its activation to sigmoid"],
+    [
+      'sigmoid, categorical crossentropy',
+      10,
+      'sigmoid',
+      'categoricalCrossentropy',
+      ['accuracy'],
+      "Output 'y' uses categoricalCrossentropy, which expects class probabilities that sum to 1, but 'd' ends in sigmoid, which scores each unit on its own; set its activation to softmax (one class per sample), or use binaryCrossentropy for independent yes/no labels",
+    ],
+    ['linear, categorical crossentropy', 10, 'linear', 'categoricalCrossentropy', ['accuracy'], "Output 'y' uses categoricalCrossentropy, which expects class probabilities, but 'd' ends in no activation (linear), so it outputs raw scores; set its activation to softmax"],
+    ['relu, sparse categorical crossentropy', 10, 'relu', 'sparseCategoricalCrossentropy', [], "Output 'y' uses sparseCategoricalCrossentropy, which expects class probabilities, but 'd' ends in relu, whose outputs are not probabilities; set its activation to softmax"],
+    ['linear unit, binary crossentropy', 1, 'linear', 'binaryCrossentropy', ['accuracy'], "Output 'y' uses binaryCrossentropy, which expects probabilities between 0 and 1, but 'd' ends in no activation (linear); set its activation to sigmoid"],
+    ['tanh units, binary crossentropy', 4, 'tanh', 'binaryCrossentropy', [], "Output 'y' uses binaryCrossentropy, which expects probabilities between 0 and 1, but 'd' ends in tanh; set its activation to sigmoid"],
+    [
+      'several sigmoid units with accuracy',
+      5,
+      'sigmoid',
+      'binaryCrossentropy',
+      ['accuracy'],
+      "Output 'y' uses binaryCrossentropy on 5 sigmoid units: right when a sample can have several labels, but if it has one class out of 5, use softmax with categoricalCrossentropy instead (its 'accuracy' here counts each unit separately and looks high even when the class is wrong)",
+    ],
+  ])('checks the loss against the final activation: %s', (_case, units, activation, loss, metrics, message) => {
+    const g = graph([['x', 'Input', { shape: [4] }], ['d', 'Dense', { units, activation }], ['y', 'Output', { loss, metrics }]], [['x', 'd'], ['d', 'y']]);
+    const r = inferGraph(g);
+    expect(messages(r.diagnostics)).toEqual(message ? [message] : []);
+    if (message) expect(r.diagnostics[0]).toMatchObject({ severity: 'warning', nodeName: 'y', field: 'loss' });
+    expect(r.valid).toBe(true);
+  });
+
+  it('finds the final activation through activation layers and dropout, and not through other layers', () => {
+    const chain = (layers: [string, string, Record<string, unknown>][], loss: string) =>
+      messages(
+        inferGraph(
+          graph(
+            [['x', 'Input', { shape: [4] }], ...layers, ['y', 'Output', { loss, metrics: [] }]],
+            [['x', layers[0]![0]], ...layers.slice(1).map((l, i): [string, string] => [layers[i]![0], l[0]]), [layers[layers.length - 1]![0], 'y']],
+          ),
+        ).diagnostics,
+      );
+    // A softmax layer or an Activation after a linear Dense is what the loss sees.
+    expect(chain([['d', 'Dense', { units: 3 }], ['sm', 'Softmax', {}]], 'categoricalCrossentropy')).toEqual([]);
+    expect(chain([['d', 'Dense', { units: 3 }], ['act', 'Activation', { activation: 'softmax' }]], 'categoricalCrossentropy')).toEqual([]);
+    expect(chain([['d', 'Dense', { units: 3, activation: 'softmax' }], ['act', 'Activation', { activation: 'linear' }]], 'categoricalCrossentropy')).toEqual([
+      "Output 'y' uses categoricalCrossentropy, which expects class probabilities, but 'act' ends in no activation (linear), so it outputs raw scores; set its activation to softmax",
+    ]);
+    // Dropout keeps the activation and the message names the layer that has it.
+    expect(chain([['d', 'Dense', { units: 3, activation: 'softmax' }], ['drop', 'Dropout', {}]], 'binaryCrossentropy')).toEqual([
+      "Output 'y' uses binaryCrossentropy, but 'd' ends in softmax over 3 units, which makes them compete (they sum to 1); set its activation to sigmoid for independent yes/no labels, or use categoricalCrossentropy for one class out of 3",
+    ]);
+    expect(chain([['d', 'Dense', { units: 3 }], ['sm', 'Softmax', {}], ['drop', 'GaussianNoise', {}]], 'binaryCrossentropy')).toEqual([
+      "Output 'y' uses binaryCrossentropy, but 'sm' ends in softmax over 3 units, which makes them compete (they sum to 1); add a Dense with activation sigmoid after it for independent yes/no labels, or use categoricalCrossentropy for one class out of 3",
+    ]);
+    // A layer that declares no activation (here a Reshape) hides it: no guess, no warning.
+    expect(chain([['d', 'Dense', { units: 4, activation: 'sigmoid' }], ['r', 'Reshape', { targetShape: [2, 2] }]], 'categoricalCrossentropy')).toEqual([]);
+    // Recurrent and convolutional layers declare theirs too.
+    expect(chain([['r', 'Reshape', { targetShape: [4, 1] }], ['rnn', 'LSTM', { units: 3 }]], 'categoricalCrossentropy')).toEqual([
+      "Output 'y' uses categoricalCrossentropy, which expects class probabilities, but 'rnn' ends in tanh, whose outputs are not probabilities; add a Dense with activation softmax after it",
+    ]);
   });
 
   it('totals trainable, non-trainable params and macs only over the model', () => {
