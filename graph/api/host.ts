@@ -31,7 +31,7 @@ export const OpenedFileSchema = z
   .strict();
 
 /** An entry of the recent-files list. */
-export const RecentFileSchema = z.object({ path: Path, name: z.string(), openedAt: z.number(), exists: z.boolean() }).strict();
+export const RecentFileSchema = z.object({ path: Path, name: z.string(), openedAt: z.number(), exists: z.boolean(), /** When the file was last written (ms), if it exists. */ modifiedAt: z.number().optional() }).strict();
 
 /** A recovery copy left by autosave (the app did not close the document cleanly). */
 export const RecoverySchema = z

@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { RecentFileSchema } from '../../graph/api/host.js';
@@ -32,7 +32,10 @@ export class RecentFiles {
   async list(): Promise<Recent[]> {
     const files = await this.read();
     return Promise.all(
-      files.map(async (f) => ({ path: f.path, name: basename(f.path), openedAt: f.openedAt, exists: await access(f.path).then(() => true, () => false) })),
+      files.map(async (f) => {
+        const modifiedAt = await stat(f.path).then((st) => Math.round(st.mtimeMs), () => undefined);
+        return { path: f.path, name: basename(f.path), openedAt: f.openedAt, exists: modifiedAt !== undefined, ...(modifiedAt !== undefined ? { modifiedAt } : {}) };
+      }),
     );
   }
 

@@ -1,4 +1,4 @@
-import { Component, useEffect, useState, type ReactNode } from 'react';
+import { Component, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode, type RefObject } from 'react';
 import { Canvas } from '../canvas/canvas.js';
 import { Palette } from '../panels/palette.js';
 import { Inspector } from '../panels/inspector.js';
@@ -24,6 +24,7 @@ function Toolbar() {
   const path = useEditor((s) => s.filePath);
   const name = useEditor((s) => s.graph.name);
   const theme = useUi((s) => s.theme);
+  const busy = useUi((s) => s.busy);
   const nextTheme: Record<ThemePref, ThemePref> = { system: 'light', light: 'dark', dark: 'system' };
   return (
     <header className="toolbar">
@@ -54,8 +55,8 @@ function Toolbar() {
         </button>
       </div>
       <div className="tool-group">
-        <button className="tool labelled" data-testid="layout-button" onClick={() => void cmd.autoLayout()} title="Arrange left to right (Shift+L)">
-          <Icon name="layout" /> Arrange
+        <button className="tool labelled" data-testid="layout-button" disabled={busy !== null} aria-busy={busy !== null} onClick={() => void cmd.autoLayout()} title="Arrange left to right (Shift+L)">
+          {busy !== null ? <span className="spinner" /> : <Icon name="layout" />} {busy !== null ? 'Arranging…' : 'Arrange'}
         </button>
         <button className="tool" data-testid="fit-button" onClick={cmd.fitView} title="Fit view (F)">
           <Icon name="fit" />
@@ -78,6 +79,7 @@ function StatusBar() {
   const errors = useEditor((s) => s.inference.diagnostics.filter((d) => d.severity === 'error').length);
   const warnings = useEditor((s) => s.inference.diagnostics.filter((d) => d.severity === 'warning').length);
   const toastMsg = useUi((s) => s.toast);
+  const busy = useUi((s) => s.busy);
   const [, tick] = useState(0);
   useEffect(() => {
     if (!toastMsg) return;
@@ -100,19 +102,69 @@ function StatusBar() {
         {warnings ? ` · ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}
       </button>
       <span className="spacer" />
+      {busy && (
+        <span className="status-busy" data-testid="status-busy" role="status">
+          <span className="spinner" /> {busy}
+        </span>
+      )}
       {showToast && <span className={`toast ${toastMsg.kind}`} data-testid="toast">{toastMsg.text}</span>}
     </footer>
+  );
+}
+
+// Until the user drags the splitter, styles.css sizes the dock (a panel's own stylesheet may ask for more,
+// up to a cap that leaves the canvas most of the height).
+const DOCK_MIN = 110;
+/** The canvas keeps at least this much height however far the splitter is dragged. */
+const CANVAS_MIN = 180;
+
+function DockSplitter({ dock }: { dock: RefObject<HTMLElement | null> }) {
+  const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const el = dock.current;
+    const center = el?.parentElement;
+    if (!el || !center) return;
+    e.preventDefault();
+    const handle = e.currentTarget;
+    handle.setPointerCapture(e.pointerId);
+    const startY = e.clientY;
+    const startH = el.getBoundingClientRect().height;
+    const max = Math.max(DOCK_MIN, center.getBoundingClientRect().height - CANVAS_MIN);
+    const move = (m: PointerEvent) => useUi.getState().set({ dockHeight: Math.round(Math.min(max, Math.max(DOCK_MIN, startH + startY - m.clientY))) });
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      handle.removeEventListener('pointercancel', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+    handle.addEventListener('pointercancel', up);
+  };
+  return (
+    <div
+      className="dock-splitter"
+      data-testid="dock-splitter"
+      role="separator"
+      aria-orientation="horizontal"
+      title="Drag to resize; double-click for the default height"
+      onPointerDown={onPointerDown}
+      onDoubleClick={() => useUi.getState().set({ dockHeight: null })}
+    />
   );
 }
 
 function Dock() {
   const tab = useUi((s) => s.dockTab);
   const open = useUi((s) => s.dockOpen);
+  const height = useUi((s) => s.dockHeight);
   const set = useUi((s) => s.set);
+  const ref = useRef<HTMLElement>(null);
   const panels = dockPanels();
   const active = panels.find((p) => p.id === tab) ?? panels[0]!;
+  // The user's height holds for every tab, whatever a panel's own stylesheet would like.
+  const style = open && height !== null ? { height: `min(${height}px, calc(100% - ${CANVAS_MIN}px))`, maxHeight: 'none' } : undefined;
   return (
-    <section className={`dock${open ? ' open' : ''}`}>
+    <section className={`dock${open ? ' open' : ''}`} ref={ref} style={style} data-testid="dock">
+      {open && <DockSplitter dock={ref} />}
       <div className="tabs">
         {panels.map((p) => (
           <button key={p.id} className={`tab${p.id === active.id && open ? ' active' : ''}`} data-testid={`dock-tab-${p.id}`} onClick={() => set({ dockTab: p.id, dockOpen: true })}>

@@ -13,9 +13,13 @@ import {
   parseClipboard,
   pasteChanges,
   type ClipboardData,
+  type EdgeRoute,
 } from '../store/editor-store.js';
+import { inferGraph, type GraphInference } from '../../graph/infer.js';
+import { edgeShapeText } from './format.js';
 import { applyChanges, type Change, type Point } from '../store/changes.js';
 import { promptText, toast, useUi } from '../store/ui-store.js';
+import { fitGraph } from '../canvas/view.js';
 
 // Commands are what toolbar buttons, shortcuts and menus call; each user action is one undo step.
 
@@ -43,12 +47,6 @@ export function getHost(): HostClient | null {
 }
 
 const st = () => editorStore.getState();
-
-/** Size of the canvas area (estimated from the window before the editor is shown). */
-function canvasSize(): { width: number; height: number } {
-  const r = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
-  return r && r.height > 0 ? { width: r.width, height: r.height } : { width: Math.max(400, window.innerWidth - 530), height: Math.max(300, window.innerHeight - 260) };
-}
 
 /** Centre of the visible canvas in flow coordinates. */
 function viewCenter(): Point {
@@ -169,20 +167,45 @@ export function duplicate(): void {
   s.setSelection({ nodes: nodeIds, edges: [] });
 }
 
+/** Fits the whole graph into the canvas (F, the fit buttons, after Arrange), clear of the minimap and controls. */
 export function fitView(): void {
-  void flow?.fitView({ padding: 0.15, duration: 200, maxZoom: 1.25 });
+  if (flow) fitGraph(flow, st().graph, 'all', 200);
 }
 
+/** The shape-label text of each edge, so the layout leaves room for it. */
+function edgeLabels(graph: Graph, inference: GraphInference): (edgeId: string) => string {
+  const source = new Map(graph.edges.map((e) => [e.id, e.source] as const));
+  return (id) => edgeShapeText(inference.nodes[source.get(id) ?? '']?.outputShape);
+}
+
+let arranging = false;
+
+/** Arrange: the layered layout as one undoable step, then the whole graph fitted. Runs off the UI thread. */
 export async function autoLayout(): Promise<void> {
-  // elkjs is large; load it on first use so opening the app stays fast.
-  const { layoutChanges } = await import('../canvas/auto-layout.js');
   const s = st();
-  const changes = await layoutChanges(s.graph, (id) => {
-    const n = flow?.getInternalNode(id);
-    return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined;
-  }, canvasSize());
-  st().apply(changes, 'Auto layout');
-  requestAnimationFrame(() => fitView());
+  if (arranging || s.graph.nodes.length === 0) return;
+  arranging = true;
+  const serial = s.docSerial;
+  useUi.getState().set({ busy: `Arranging ${s.graph.nodes.length.toLocaleString('en-US')} layers…` });
+  try {
+    // elkjs is large; load it on first use so opening the app stays fast.
+    const { layoutGraph } = await import('../canvas/auto-layout.js');
+    const sizeOf = (id: string) => {
+      const n = flow?.getInternalNode(id);
+      return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined;
+    };
+    const { changes, routes } = await layoutGraph(s.graph, sizeOf, edgeLabels(s.graph, s.inference), () => st().graph);
+    // Another document was opened while the layout ran: these positions are not its.
+    if (st().docSerial !== serial) return;
+    st().apply(changes, 'Arrange');
+    st().setRoutes(routes);
+    requestAnimationFrame(() => fitView());
+  } catch (e) {
+    toast(`Could not arrange the graph: ${(e as Error).message}`, 'error');
+  } finally {
+    arranging = false;
+    useUi.getState().set({ busy: null });
+  }
 }
 
 // ---- Files
@@ -194,8 +217,8 @@ function confirmDiscard(): boolean {
 }
 
 /** Shows a document in the editor. */
-export function openDocument(graph: Graph, path: string | null): void {
-  st().load(graph, path);
+export function openDocument(graph: Graph, path: string | null, routes?: ReadonlyMap<string, EdgeRoute>): void {
+  st().load(graph, path, routes);
   pasteCount = 0;
   // A quick-add left open would connect into the previous document's node of the same id.
   useUi.getState().set({ quickAdd: null });
@@ -210,9 +233,9 @@ export function newDocument(graph?: Graph): void {
 export async function newFromTemplate(template: { build(): Graph }): Promise<void> {
   if (!confirmDiscard()) return;
   const graph = template.build();
-  const { layoutChanges } = await import('../canvas/auto-layout.js');
-  const moves = await layoutChanges(graph, () => ({ width: 184, height: 100 }), canvasSize()).catch(() => []);
-  openDocument(applyChanges(graph, moves), null);
+  const { layoutGraph } = await import('../canvas/auto-layout.js');
+  const laid = await layoutGraph(graph, () => undefined, edgeLabels(graph, inferGraph(graph))).catch(() => null);
+  openDocument(laid ? applyChanges(graph, laid.changes) : graph, null, laid?.routes);
 }
 
 function fileName(path: string): string {

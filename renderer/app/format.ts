@@ -15,6 +15,21 @@ export function formatInt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** When something happened, as people say it: "just now", "5 min ago", "3 h ago", "yesterday", else the date. */
+export function formatWhen(at: number, now: number): string {
+  const s = Math.max(0, now - at) / 1000;
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  const then = new Date(at);
+  const today = new Date(now);
+  const sameDay = then.toDateString() === today.toDateString();
+  if (sameDay) return `${Math.floor(s / 3600)} h ago`;
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (then.toDateString() === yesterday.toDateString()) return 'yesterday';
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', ...(then.getFullYear() !== today.getFullYear() ? { year: 'numeric' } : {}) };
+  return then.toLocaleDateString('en-GB', opts);
+}
+
 /** Shape text as everywhere else in Tensorloom (`[null, 26, 26, 32]`). */
 export function shapeText(shape: Shape | null | undefined): string {
   return shape ? formatShape(shape) : '?';

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -12,19 +13,22 @@ import {
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
+  type NodeMouseHandler,
   type OnConnectEnd,
   Position,
   type ReactFlowInstance,
 } from '@xyflow/react';
 import type { Graph, GraphNode } from '../../graph/document.js';
 import { getLayer } from '../../graph/layers/index.js';
-import { connectChanges, connectionProblem, editorStore, useEditor, type Selection } from '../store/editor-store.js';
+import { bodyDrop, connectChanges, connectionProblem, editorStore, useEditor, type Selection } from '../store/editor-store.js';
 import type { Change } from '../store/changes.js';
-import { useUi } from '../store/ui-store.js';
-import { addLayer, getFlowInstance, setFlowInstance } from '../app/commands.js';
+import { toast, useUi } from '../store/ui-store.js';
+import { addLayer, fitView, getFlowInstance, setFlowInstance } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
-import { inputHandles, LayerNode, type LayerFlowNode } from './layer-node.js';
-import { ShapeEdge, WiringLine, type ShapeFlowEdge } from './shape-edge.js';
+import { inputHandles, LayerNode, NODE_HEIGHT, NODE_WIDTH, type LayerFlowNode } from './layer-node.js';
+import { ShapeEdge, WiringLine, wiringProblem, type ShapeFlowEdge } from './shape-edge.js';
+import { ProblemTip } from './problem-tip.js';
+import { fitGraph, MAX_ZOOM, MIN_ZOOM } from './view.js';
 
 // Module scope so React Flow never sees new type maps (it would re-mount every node).
 const nodeTypes = { layer: LayerNode };
@@ -32,9 +36,7 @@ const edgeTypes = { shape: ShapeEdge };
 const SNAP: [number, number] = [10, 10];
 /** From this many nodes on, the canvas renders only what is on screen. */
 const BIG_GRAPH = 300;
-const MINIMAP_STYLE = { width: 168, height: 110 };
-// A long chain fitted whole would be unreadable; the first view keeps text legible and F fits everything.
-const FIRST_FIT = { padding: 0.12, maxZoom: 1.1, minZoom: 0.55 };
+const MINIMAP_STYLE = { width: 132, height: 84 };
 /** MIME type of palette drags. */
 export const LAYER_MIME = 'application/x-tensorloom-layer';
 
@@ -43,8 +45,6 @@ type NodeHandles = NonNullable<LayerFlowNode['handles']>;
 
 // Node geometry as styles.css draws it: handles are 10 px squares centred on the left and right borders,
 // inputs spread evenly down the side. Used to give big graphs their handles without rendering every node first.
-const NODE_WIDTH = 184;
-const NODE_HEIGHT_ESTIMATE = 96;
 const HANDLE = 10;
 
 /** Handle bounds of a node from its layer kind, its connected inputs and its size. */
@@ -85,8 +85,8 @@ class FlowNodeCache {
         if (measured) rf.measured = measured;
         if (big) {
           rf.initialWidth = NODE_WIDTH;
-          rf.initialHeight = NODE_HEIGHT_ESTIMATE;
-          rf.handles = handlesOf(doc, used, measured ?? { width: NODE_WIDTH, height: NODE_HEIGHT_ESTIMATE });
+          rf.initialHeight = NODE_HEIGHT;
+          rf.handles = handlesOf(doc, used, measured ?? { width: NODE_WIDTH, height: NODE_HEIGHT });
         }
         entry = { doc, selected, measured, used, rf };
       }
@@ -152,6 +152,16 @@ function CanvasView() {
   const instance = useRef<ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null>(null);
   // An empty document keeps the default viewport, so the first dropped layer does not zoom the view.
   const fitted = useRef(editorStore.getState().graph.nodes.length === 0);
+  // The first view of a document, once its nodes have sizes and React Flow its viewport (either may come first).
+  const fitWanted = useRef(false);
+  const firstFit = useCallback(() => {
+    fitWanted.current = true;
+    requestAnimationFrame(() => {
+      if (!instance.current || !fitWanted.current) return;
+      fitWanted.current = false;
+      fitGraph(instance.current as unknown as ReactFlowInstance, editorStore.getState().graph, 'open');
+    });
+  }, []);
   const theme = useUi((s) => s.theme);
 
   // measureTick re-runs the build after React Flow measured nodes (sizes live in the cache).
@@ -190,11 +200,11 @@ function CanvasView() {
         // Fit the document once its nodes have sizes (and the pane has its own), not before.
         if (!fitted.current) {
           fitted.current = true;
-          setTimeout(() => void instance.current?.fitView(FIRST_FIT), 30);
+          firstFit();
         }
       }
     },
-    [nodeCache],
+    [nodeCache, firstFit],
   );
 
   const onEdgesChange = useCallback((changes: EdgeChange<ShapeFlowEdge>[]) => {
@@ -215,22 +225,32 @@ function CanvasView() {
     s.apply(connectChanges(s.graph, c.source, c.target, c.targetHandle), 'Connect');
   }, []);
 
-  // A wire released on a layer's body connects to its first free input; released on empty canvas it opens
-  // quick-add there, and the layer chosen gets connected (wiring and adding in one gesture).
+  // A wire released on a layer's body connects to its first free input (or, dragged from an input, to the
+  // layer's output); released on empty canvas it opens quick-add there, and the layer chosen gets connected
+  // (wiring and adding in one gesture). A refused wire says why, as it did while dragging.
   const onConnectEnd: OnConnectEnd = useCallback((event, state) => {
-    if (state.isValid || state.toHandle || !state.fromNode || state.fromHandle?.type !== 'source') return;
+    if (state.isValid || !state.fromNode || !state.fromHandle) return;
     const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
-    const target = document.elementFromPoint(point.clientX, point.clientY);
-    const nodeEl = target?.closest('.react-flow__node');
     const s = editorStore.getState();
-    if (nodeEl) {
-      const id = nodeEl.getAttribute('data-id');
-      if (id && id !== state.fromNode.id) s.apply(connectChanges(s.graph, state.fromNode.id, id), 'Connect');
+    const from = { nodeId: state.fromNode.id, handleType: state.fromHandle.type, handleId: state.fromHandle.id ?? null };
+    if (state.toHandle && state.toNode) {
+      const refused = wiringProblem(s.graph, from, { nodeId: state.toNode.id, handleType: state.toHandle.type, handleId: state.toHandle.id ?? null }, null);
+      if (refused) toast(`Not connected: ${refused.reason}`, 'error');
       return;
     }
-    if (target?.closest('[data-testid="canvas"]') && !target.closest('.react-flow__panel, .react-flow__minimap, .react-flow__controls') && instance.current) {
+    const target = document.elementFromPoint(point.clientX, point.clientY);
+    const nodeEl = target?.closest('.react-flow__node');
+    if (nodeEl) {
+      const id = nodeEl.getAttribute('data-id');
+      if (!id || id === from.nodeId) return;
+      const drop = bodyDrop(s.graph, from, id);
+      if (drop.problem !== null) toast(`Not connected: ${drop.problem}`, 'error');
+      else s.apply(connectChanges(s.graph, drop.source, drop.target, drop.targetHandle), 'Connect');
+      return;
+    }
+    if (from.handleType === 'source' && target?.closest('[data-testid="canvas"]') && !target.closest('.react-flow__panel, .react-flow__minimap, .react-flow__controls') && instance.current) {
       const flow = instance.current.screenToFlowPosition({ x: point.clientX, y: point.clientY });
-      useUi.getState().set({ quickAdd: { screen: { x: point.clientX, y: point.clientY }, flow: { x: flow.x + 10, y: flow.y - 40 }, connectFrom: state.fromNode.id } });
+      useUi.getState().set({ quickAdd: { screen: { x: point.clientX, y: point.clientY }, flow: { x: flow.x + 10, y: flow.y - 40 }, connectFrom: from.nodeId } });
     }
   }, []);
 
@@ -293,10 +313,17 @@ function CanvasView() {
     setDragging(false);
   }, []);
 
+  const [hovered, setHovered] = useState<string | null>(null);
+  const onNodeMouseEnter: NodeMouseHandler<LayerFlowNode> = useCallback((_e, n) => setHovered(n.id), []);
+  const onNodeMouseLeave: NodeMouseHandler<LayerFlowNode> = useCallback(() => setHovered(null), []);
+  const showMinimap = useUi((s) => s.minimap);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
   const onInit = useCallback((rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>) => {
     instance.current = rf;
     setFlowInstance(rf as unknown as ReactFlowInstance);
-  }, []);
+    if (fitWanted.current) firstFit();
+  }, [firstFit]);
   useEffect(
     () => () => {
       if (getFlowInstance() === (instance.current as unknown)) setFlowInstance(null);
@@ -306,7 +333,7 @@ function CanvasView() {
 
 
   return (
-    <div className="canvas" data-testid="canvas" onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas" ref={canvasRef} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<LayerFlowNode, ShapeFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -323,11 +350,13 @@ function CanvasView() {
         onSelectionDragStart={onDragStart}
         onSelectionDragStop={onDragStop}
         onInit={onInit}
+        onNodeMouseEnter={onNodeMouseEnter}
+        onNodeMouseLeave={onNodeMouseLeave}
         colorMode={theme}
         snapToGrid
         snapGrid={SNAP}
-        minZoom={0.05}
-        maxZoom={2.5}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
         zoomOnDoubleClick={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -338,9 +367,20 @@ function CanvasView() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <Controls position="bottom-left" showInteractive={false} />
-        {!(big && dragging) && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />}
+        <Controls position="bottom-left" showInteractive={false} showFitView={false}>
+          <ControlButton onClick={fitView} title="Fit the graph (F)" aria-label="Fit the graph" data-testid="zoom-fit">
+            <svg className="stroke-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2.2}><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" /></svg>
+          </ControlButton>
+          <ControlButton onClick={() => void instance.current?.zoomTo(1, { duration: 150 })} title="Actual size (100%)" aria-label="Zoom to 100%" data-testid="zoom-100" className="zoom-100">
+            1:1
+          </ControlButton>
+          <ControlButton onClick={() => useUi.getState().set({ minimap: !showMinimap })} title={showMinimap ? 'Hide the minimap' : 'Show the minimap'} aria-label="Toggle the minimap" aria-pressed={showMinimap} data-testid="minimap-toggle">
+            <svg className="stroke-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2}><rect x="3" y="5" width="18" height="14" rx="2" /><rect x="12" y="11" width="6" height="5" /></svg>
+          </ControlButton>
+        </Controls>
+        {showMinimap && !(big && dragging) && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />}
       </ReactFlow>
+      {hovered && <ProblemTip nodeId={hovered} canvas={canvasRef} />}
     </div>
   );
 }

@@ -6,6 +6,10 @@ import { categoryHue, formatCount, shapeText } from '../app/format.js';
 
 /** What a canvas node carries: the layer kind, its name and params; everything else comes from the store. */
 export type LayerNodeData = { layerType: string; name: string; params: Params };
+/** Size of every node face (styles.css `.layer-node`): one size, so rows line up and layouts need no measuring. */
+export const NODE_WIDTH = 184;
+export const NODE_HEIGHT = 84;
+
 /** A React Flow node of the editor. */
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
@@ -57,28 +61,22 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const paramTotal = info ? info.paramCount.trainable + info.paramCount.nonTrainable : 0;
   const hue = def ? categoryHue(def.category) : 0;
   const cls = ['layer-node', selected ? 'selected' : '', errors.length ? 'has-error' : warnings.length ? 'has-warning' : '', info && !info.inModel ? 'detached' : ''].join(' ');
-  const problems = [...errors, ...warnings];
 
   return (
     <div className={cls} data-testid={`node-${id}`} style={{ '--hue': hue } as CSSProperties} data-layer-type={data.layerType}>
       <div className="layer-node-head">
-        <span className="layer-node-kind">{def?.label ?? data.layerType}</span>
-        {paramTotal > 0 && <span className="layer-node-params" title={`${paramTotal.toLocaleString('en-US')} parameters`}>{formatCount(paramTotal)}</span>}
+        <span className="layer-node-kind" title={def?.label ?? data.layerType}>{def?.label ?? data.layerType}</span>
       </div>
       <div className="layer-node-body">
-        <div className="layer-node-name">{data.name}</div>
-        {summary && <div className="layer-node-summary">{summary}</div>}
+        <div className="layer-node-name" title={data.name}>{data.name}</div>
+        <div className={`layer-node-summary${summary.length > 24 ? ' long' : ''}`} title={summary || undefined}>{summary}</div>
       </div>
-      <div className="layer-node-shape" data-testid={`shape-${id}`}>
-        {def?.outputs === 0 ? (info?.inputShapes[0] ? shapeText(info.inputShapes[0]) : '—') : shapeText(info?.outputShape)}
+      <div className="layer-node-foot">
+        <span className="layer-node-shape" data-testid={`shape-${id}`}>
+          {def?.outputs === 0 ? (info?.inputShapes[0] ? shapeText(info.inputShapes[0]) : '—') : shapeText(info?.outputShape)}
+        </span>
+        {paramTotal > 0 && <span className="layer-node-params" title={`${paramTotal.toLocaleString('en-US')} parameters`}>{formatCount(paramTotal)}</span>}
       </div>
-      {problems.length > 0 && (
-        <div className="layer-node-problem" role="tooltip">
-          {problems.map((d, i) => (
-            <div key={i} className={d.severity}>{d.message}</div>
-          ))}
-        </div>
-      )}
       {handles.map((h, i) => (
         <Handle
           key={h.id}

@@ -1,6 +1,7 @@
-import { useEffect, useState, type CSSProperties } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type TextareaHTMLAttributes } from 'react';
 import { getLayer, type ParamSpec } from '../../graph/layers/index.js';
 import { checkParamValue } from '../../graph/layers/params.js';
+import { snakeCase } from '../../graph/codegen/python.js';
 import { editorStore, useEditor } from '../store/editor-store.js';
 import { categoryHue, formatInt, shapeText } from '../app/format.js';
 
@@ -75,7 +76,7 @@ function TextField({ nodeId, name, spec, value, problem }: { nodeId: string; nam
         onChange={(e) => {
           setDraft(e.target.value);
           const parsed = parseParam(spec, e.target.value);
-          if ('error' in parsed) setError(`${spec.label ?? name} ${parsed.error}`);
+          if ('error' in parsed) setError(`${paramLabel(name, spec)} ${parsed.error}`);
           else {
             setError(null);
             setParam(nodeId, name, parsed.value);
@@ -131,7 +132,7 @@ function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; na
     default:
       return (
         <div className="field" title={spec.doc}>
-          <label className="field-label">{spec.label ?? name}{rangeHint(spec)}</label>
+          <label className="field-label param">{paramLabel(name, spec)}<span className="field-hint">{rangeHint(spec)}</span></label>
           <TextField nodeId={nodeId} name={name} spec={spec} value={value} problem={problem} />
           <div className="field-doc">{spec.doc}</div>
         </div>
@@ -139,7 +140,7 @@ function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; na
   }
   return (
     <div className="field" title={spec.doc}>
-      <label className="field-label">{spec.label ?? name}</label>
+      <label className="field-label param">{paramLabel(name, spec)}</label>
       {control}
       {problem && <div className="field-error">{problem}</div>}
       <div className="field-doc">{spec.doc}</div>
@@ -147,19 +148,33 @@ function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; na
   );
 }
 
+/**
+ * A param's label: its Keras argument name (`kernel_size`, `dilation_rate`, `use_bias`). That is the name users
+ * know from Keras (and, for most, PyTorch), find in their docs, and see again in the exported Python; the
+ * registry's camelCase ids are tfjs spellings. The doc line under the field says what it means.
+ */
+export function paramLabel(name: string, spec: ParamSpec): string {
+  return spec.label ?? snakeCase(name);
+}
+
 function rangeHint(spec: ParamSpec): string {
   if (spec.kind === 'int' || spec.kind === 'float') {
-    if (spec.min !== undefined && spec.max !== undefined) return `  ${spec.min}–${spec.max}`;
-    if (spec.min !== undefined) return `  ≥ ${spec.min}`;
+    if (spec.min !== undefined && spec.max !== undefined) return `${spec.min}–${spec.max}`;
+    if (spec.min !== undefined) return `≥ ${spec.min}`;
   }
-  if (spec.kind === 'tuple' && spec.length) return `  ${spec.length} values`;
+  if (spec.kind === 'tuple' && spec.length) return `${spec.length} values`;
   return '';
 }
 
 function NameField({ nodeId, name }: { nodeId: string; name: string }) {
   const [draft, setDraft] = useState(name);
   useEffect(() => setDraft(name), [name]);
-  const error = draft.trim() === '' ? 'A layer needs a name' : null;
+  const taken = useEditor((s) => {
+    const to = draft.trim();
+    return to !== '' && s.graph.nodes.some((n) => n.id !== nodeId && n.name === to);
+  });
+  // Inference reports a duplicate on the later of the two layers; the one being renamed says it too.
+  const error = draft.trim() === '' ? 'A layer needs a name' : taken ? `Another layer is already named '${draft.trim()}'; layer names must be unique (Keras and the exported code need them)` : null;
   return (
     <div className="field">
       <label className="field-label">Name</label>
@@ -224,6 +239,18 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   );
 }
 
+/** A textarea as tall as its text (up to a limit, then it scrolls), so a description never stops mid-line. */
+function AutoTextarea(props: TextareaHTMLAttributes<HTMLTextAreaElement> & { 'data-testid': string }) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight + 2, 240)}px`;
+  }, [props.value]);
+  return <textarea ref={ref} rows={2} {...props} className="field-input textarea" />;
+}
+
 function MetaField({ field, label, multiline }: { field: 'name' | 'description'; label: string; multiline?: boolean }) {
   const value = useEditor((s) => s.graph[field]);
   const [draft, setDraft] = useState(value);
@@ -244,7 +271,7 @@ function MetaField({ field, label, multiline }: { field: 'name' | 'description';
   return (
     <div className="field">
       <label className="field-label">{label}</label>
-      {multiline ? <textarea {...props} rows={3} className="field-input textarea" /> : <input {...props} />}
+      {multiline ? <AutoTextarea {...props} /> : <input {...props} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { useMemo, useState, type CSSProperties, type DragEvent } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent } from 'react';
+import { snakeCase } from '../../graph/codegen/python.js';
 import { CATEGORIES, LAYERS, type LayerDef } from '../../graph/layers/index.js';
 import { addLayer } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
@@ -29,10 +30,45 @@ function onDragStart(e: DragEvent, def: LayerDef): void {
   e.dataTransfer.effectAllowed = 'copy';
 }
 
+function portsText(def: LayerDef): string {
+  if (def.inputs.kind === 'variadic') return `${def.inputs.min}${def.inputs.max === undefined ? ' or more' : def.inputs.max === def.inputs.min ? '' : `–${def.inputs.max}`} inputs`;
+  const n = def.inputs.ports.length;
+  if (n === 0) return 'no input';
+  return n === 1 ? '1 input' : `${n} inputs (${def.inputs.ports.map((p) => p.name).join(', ')})`;
+}
+
+/** The full description of a palette entry, beside the palette (a browser tooltip would cut it and come late). */
+function LayerPopover({ def, top }: { def: LayerDef; top: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [y, setY] = useState(top);
+  // Keep it inside the window when the entry is near the bottom.
+  useLayoutEffect(() => {
+    const h = ref.current?.offsetHeight ?? 0;
+    setY(Math.max(8, Math.min(top - 6, window.innerHeight - h - 8)));
+  }, [top, def]);
+  const params = Object.keys(def.params);
+  return (
+    <div ref={ref} className="palette-popover" data-testid="palette-popover" role="tooltip" style={{ top: y, '--hue': categoryHue(def.category) } as CSSProperties}>
+      <div className="palette-popover-head">
+        <span className="palette-popover-title">{def.label}</span>
+        <span className="palette-popover-cat">{def.category}</span>
+      </div>
+      <p className="palette-popover-desc">{def.description}</p>
+      <div className="palette-popover-facts">
+        {portsText(def)}
+        {def.outputs === 0 ? ' · no output' : ''}
+        {params.length > 0 && ` · ${params.map((p) => snakeCase(p)).join(', ')}`}
+      </div>
+      <div className="palette-popover-hint">Drag onto the canvas, or double-click to add</div>
+    </div>
+  );
+}
+
 /** The layer palette: every registry kind grouped by category, with search and descriptions on hover. */
 export function Palette() {
   const [query, setQuery] = useState('');
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [hover, setHover] = useState<{ def: LayerDef; top: number } | null>(null);
   const found = useMemo(() => searchLayers(query), [query]);
   // Categories come from the registry; any category a new family declares shows up after the known ones.
   const groups = useMemo(() => {
@@ -82,11 +118,12 @@ export function Palette() {
                     draggable
                     onDragStart={(e) => onDragStart(e, def)}
                     onDoubleClick={() => addLayer(def.id, null)}
-                    title={def.description}
+                    onMouseEnter={(e) => setHover({ def, top: e.currentTarget.getBoundingClientRect().top })}
+                    onMouseLeave={() => setHover(null)}
+                    onDragStartCapture={() => setHover(null)}
                   >
                     <span className="palette-swatch" />
                     <span className="palette-label">{def.label}</span>
-                    <span className="palette-desc">{def.description}</span>
                   </div>
                 ))}
             </section>
@@ -94,6 +131,7 @@ export function Palette() {
         })}
         {groups.length === 0 && <div className="empty-note">No layer matches “{query}”.</div>}
       </div>
+      {hover && <LayerPopover def={hover.def} top={hover.top} />}
     </aside>
   );
 }

@@ -4,11 +4,11 @@ import { getLayer } from '../../graph/layers/index.js';
 import type { Recovery } from '../../graph/api/host.js';
 import { inferGraph } from '../../graph/infer.js';
 import * as cmd from '../app/commands.js';
-import { categoryHue, formatCount } from '../app/format.js';
+import { categoryHue, formatCount, formatWhen } from '../app/format.js';
 import { Icon } from '../app/icons.js';
 import { editorStore } from '../store/editor-store.js';
 
-type Recent = { path: string; name: string; openedAt: number; exists: boolean };
+type Recent = { path: string; name: string; openedAt: number; exists: boolean; modifiedAt?: number };
 
 function Preview({ template }: { template: Template }) {
   const { graph, params } = useMemo(() => {
@@ -41,11 +41,12 @@ function Preview({ template }: { template: Template }) {
   );
 }
 
-/** First screen: new graph, open, recent files, recovery copies and the templates gallery. */
+/** First screen: new graph, open, recovery copies, recent files (what users come back for) and then the templates gallery. */
 export function StartScreen() {
   const [recent, setRecent] = useState<Recent[]>([]);
   const [recoveries, setRecoveries] = useState<Recovery[]>([]);
   const [hostError, setHostError] = useState<string | null>(null);
+  const now = Date.now();
 
   useEffect(() => {
     const host = cmd.getHost();
@@ -101,8 +102,31 @@ export function StartScreen() {
             </ul>
           </section>
         )}
+        <section className="start-section" data-testid="recent-section">
+          <h2>Recent files</h2>
+          {recent.length === 0 ? (
+            <div className="empty-note">Graphs you open or save appear here.</div>
+          ) : (
+            <ul className="recent-list" data-testid="recent-files">
+              {recent.map((r) => (
+                <li key={r.path}>
+                  <button className="recent-item" disabled={!r.exists} onClick={() => void cmd.openPath(r.path)} title={r.exists ? `Open ${r.path}` : `${r.path} no longer exists`}>
+                    <Icon name="graph" />
+                    <span className="recent-text">
+                      <span className="recent-name">{r.name}</span>
+                      <span className="recent-path">{r.path}</span>
+                    </span>
+                    <span className="recent-when" title={r.modifiedAt ? `Modified ${new Date(r.modifiedAt).toLocaleString()}` : undefined}>
+                      {r.exists ? (r.modifiedAt ? `modified ${formatWhen(r.modifiedAt, now)}` : '') : 'missing'}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
         <section className="start-section">
-          <h2>Templates</h2>
+          <h2>Start from a template</h2>
           <div className="template-grid">
             {TEMPLATES.map((t) => (
               <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => void cmd.newFromTemplate(t)}>
@@ -112,24 +136,6 @@ export function StartScreen() {
               </button>
             ))}
           </div>
-        </section>
-        <section className="start-section">
-          <h2>Recent files</h2>
-          {recent.length === 0 ? (
-            <div className="empty-note">Graphs you open or save appear here.</div>
-          ) : (
-            <ul className="recent-list" data-testid="recent-files">
-              {recent.map((r) => (
-                <li key={r.path}>
-                  <button className="recent-item" disabled={!r.exists} onClick={() => void cmd.openPath(r.path)} title={r.exists ? r.path : `${r.path} (missing)`}>
-                    <Icon name="graph" />
-                    <span className="recent-name">{r.name}</span>
-                    <span className="recent-path">{r.path}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
         </section>
       </div>
     </div>

@@ -18,6 +18,16 @@ export interface Selection {
   edges: ReadonlySet<string>;
 }
 
+/**
+ * An edge's path as the auto-layout routed it around the nodes (canvas coordinates, from the source's
+ * output to the target's input), and where its label sits. Session state: valid while both ends stay where
+ * the layout put them; edges draw their default curve otherwise.
+ */
+export interface EdgeRoute {
+  points: Point[];
+  label?: Point;
+}
+
 /** Everything the editor knows. `graph` is the document; the rest is session state (DESIGN.md convention 5). */
 export interface EditorState {
   graph: Graph;
@@ -36,6 +46,8 @@ export interface EditorState {
   screen: 'start' | 'editor';
   /** Increments on every load, so the canvas starts afresh (measurements, viewport) per document. */
   docSerial: number;
+  /** Edge routes of the last auto-layout, by edge id. */
+  routes: ReadonlyMap<string, EdgeRoute>;
 }
 
 const EMPTY_SELECTION: Selection = { nodes: new Set(), edges: new Set() };
@@ -118,13 +130,16 @@ function initialState(): EditorState {
     selection: EMPTY_SELECTION,
     screen: 'start',
     docSerial: 0,
+    routes: new Map(),
   };
 }
 
 /** Editor actions; pure document logic lives in changes.ts, these wire it to history and derived state. */
 export interface EditorActions {
-  /** Opens a document (fresh history, clean). */
-  load(graph: Graph, filePath: string | null): void;
+  /** Opens a document (fresh history, clean), with the routes of its edges when it was just laid out. */
+  load(graph: Graph, filePath: string | null, routes?: ReadonlyMap<string, EdgeRoute>): void;
+  /** Records the edge routes of an auto-layout. */
+  setRoutes(routes: ReadonlyMap<string, EdgeRoute>): void;
   /** Applies changes as one undo step (or into the open transaction). */
   apply(changes: Change[], label: string): void;
   /** Starts a transaction: changes until `commit` form one undo step (one drag = one step). */
@@ -158,8 +173,11 @@ export function createEditorStore(initial?: Partial<EditorState>) {
     return {
       ...initialState(),
       ...initial,
-      load(graph, filePath) {
-        set({ graph, ...derive(graph, null), filePath, undoStack: [], redoStack: [], pending: null, savedAt: 0, selection: EMPTY_SELECTION, screen: 'editor', docSerial: get().docSerial + 1 });
+      load(graph, filePath, routes = new Map()) {
+        set({ graph, ...derive(graph, null), filePath, undoStack: [], redoStack: [], pending: null, savedAt: 0, selection: EMPTY_SELECTION, screen: 'editor', docSerial: get().docSerial + 1, routes });
+      },
+      setRoutes(routes) {
+        set({ routes });
       },
       apply(changes, label) {
         if (changes.length === 0) return;
@@ -309,16 +327,45 @@ export function connectionProblem(graph: Graph, source: string, target: string, 
   if (srcDef && srcDef.outputs === 0) return `${src.name} has no output`;
   if (!dstDef) return `${dst.name} has an unknown layer type`;
   if (source === target) return 'A layer cannot feed itself';
-  if (dstDef.inputs.kind === 'fixed' && dstDef.inputs.ports.length === 0) return `${dstDef.label} takes no input`;
+  if (dstDef.inputs.kind === 'fixed' && dstDef.inputs.ports.length === 0) return `${dstDef.label} '${dst.name}' takes no input`;
   const handle = targetHandle ?? '';
-  if (graph.edges.some((e) => e.target === target && e.targetHandle === handle)) return `Input '${handle}' of ${dst.name} is already connected`;
+  // A full variadic layer says so whichever of its handles the wire reaches: that is the actual limit.
   if (dstDef.inputs.kind === 'variadic' && dstDef.inputs.max !== undefined) {
     const count = graph.edges.filter((e) => e.target === target).length;
-    if (count >= dstDef.inputs.max) return `${dstDef.label} takes at most ${dstDef.inputs.max} inputs`;
+    if (count >= dstDef.inputs.max) return `${dstDef.label} '${dst.name}' takes at most ${dstDef.inputs.max} inputs; remove one first`;
+  }
+  if (graph.edges.some((e) => e.target === target && e.targetHandle === handle)) {
+    const single = dstDef.inputs.kind === 'fixed' && dstDef.inputs.ports.length === 1;
+    return single ? `${dst.name}'s input is already connected; delete that wire first` : `Input '${handle}' of ${dst.name} is already connected`;
   }
   if (graph.edges.some((e) => e.source === source && e.target === target)) return `${src.name} already feeds ${dst.name}`;
   if (wouldCycle(graph, source, target)) return 'That would create a cycle; networks must flow one way';
   return null;
+}
+
+/** Where a wire dragged from a handle and released on a layer's body would go, or why it cannot. */
+export type BodyDrop = { source: string; target: string; targetHandle: string; problem: null } | { problem: string };
+
+/**
+ * A wire released on a layer's body rather than on a handle: from an output it takes the layer's first
+ * free input; from an input it takes the layer's output.
+ */
+export function bodyDrop(graph: Graph, from: { nodeId: string; handleType: 'source' | 'target'; handleId: string | null }, onto: string): BodyDrop {
+  if (onto === from.nodeId) return { problem: 'A layer cannot feed itself' };
+  if (from.handleType === 'target') {
+    const problem = connectionProblem(graph, onto, from.nodeId, from.handleId);
+    return problem ? { problem } : { source: onto, target: from.nodeId, targetHandle: from.handleId ?? '', problem: null };
+  }
+  const handle = freeInputHandle(graph, onto);
+  if (!handle) {
+    // No free input: say why in the words of the first handle (full layer, taken input, or no input at all).
+    const node = graph.nodes.find((n) => n.id === onto);
+    const def = node && getLayer(node.type);
+    const first = def?.inputs.kind === 'fixed' ? def.inputs.ports[0]?.name : def ? `${def.inputs.name}0` : undefined;
+    return { problem: connectionProblem(graph, from.nodeId, onto, first) ?? 'No free input' };
+  }
+  const problem = connectionProblem(graph, from.nodeId, onto, handle);
+  return problem ? { problem } : { source: from.nodeId, target: onto, targetHandle: handle, problem: null };
 }
 
 /** Changes connecting `source`'s output to `target` (on `targetHandle`, or its first free input). Empty when refused. */

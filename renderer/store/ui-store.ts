@@ -12,23 +12,48 @@ export interface UiState {
   /** Tab shown in the bottom dock (problems, summary, and panels other features register). */
   dockTab: string;
   dockOpen: boolean;
+  /** Height of the open dock in pixels once the user dragged its splitter; null keeps the default. */
+  dockHeight: number | null;
+  /** Whether the canvas shows its minimap. */
+  minimap: boolean;
   /** A transient message in the status bar (saved, refused paste, ...). */
   toast: { text: string; kind: 'info' | 'error'; at: number } | null;
   /** Modal prompt for a file name (browser host without native dialogs). */
   prompt: { title: string; value: string; resolve: (v: string | null) => void } | null;
   /** The workspace file browser (browser host's Open dialog). */
   browserOpen: boolean;
+  /** A long operation in progress (an auto-layout), shown in the status bar; null when idle. */
+  busy: string | null;
   set(p: Partial<Omit<UiState, 'set'>>): void;
 }
 
-function initialTheme(): ThemePref {
+function stored(key: string): string | null {
   try {
-    const t = globalThis.localStorage?.getItem('tensorloom.theme');
-    if (t === 'light' || t === 'dark' || t === 'system') return t;
+    return globalThis.localStorage?.getItem(`tensorloom.${key}`) ?? null;
   } catch {
-    // storage can be unavailable (sandboxed file://); the system theme is a fine default
+    // storage can be unavailable (sandboxed file://); defaults are fine then
+    return null;
   }
-  return 'system';
+}
+
+/** Keeps a window preference for the next session (theme, dock height, minimap); silently not where storage is unavailable. */
+export function storePreference(key: string, value: string | null): void {
+  try {
+    if (value === null) globalThis.localStorage?.removeItem(`tensorloom.${key}`);
+    else globalThis.localStorage?.setItem(`tensorloom.${key}`, value);
+  } catch {
+    // not persisted; the choice still applies to this window
+  }
+}
+
+function initialTheme(): ThemePref {
+  const t = stored('theme');
+  return t === 'light' || t === 'dark' || t === 'system' ? t : 'system';
+}
+
+function initialDockHeight(): number | null {
+  const h = Number(stored('dockHeight'));
+  return Number.isFinite(h) && h >= 80 ? h : null;
 }
 
 /** The UI store. */
@@ -37,9 +62,12 @@ export const useUi = create<UiState>()((set) => ({
   theme: initialTheme(),
   dockTab: 'problems',
   dockOpen: true,
+  dockHeight: initialDockHeight(),
+  minimap: stored('minimap') !== 'off',
   toast: null,
   prompt: null,
   browserOpen: false,
+  busy: null,
   set: (p) => set(p),
 }));
 
@@ -52,3 +80,9 @@ export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
 export function promptText(title: string, value: string): Promise<string | null> {
   return new Promise((resolve) => useUi.getState().set({ prompt: { title, value, resolve } }));
 }
+
+// Window preferences outlive the session; the rest of this store is per window and per session.
+useUi.subscribe((s, prev) => {
+  if (s.minimap !== prev.minimap) storePreference('minimap', s.minimap ? null : 'off');
+  if (s.dockHeight !== prev.dockHeight) storePreference('dockHeight', s.dockHeight === null ? null : String(Math.round(s.dockHeight)));
+});

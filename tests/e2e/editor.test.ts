@@ -2,8 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadGraph, serializeGraph } from '../../graph/document.js';
+import { createGraph, loadGraph, serializeGraph, type Graph } from '../../graph/document.js';
+import { inferGraph } from '../../graph/infer.js';
+import { getLayer } from '../../graph/layers/index.js';
 import { getTemplate } from '../../graph/templates/index.js';
+import { formatCount } from '../../renderer/app/format.js';
 import { launchBrowser, openApp, screenshot, startApp, waitReady, type TestApp, type TestBrowser } from './harness.js';
 
 // A user's first session: build a small convnet by dragging from the palette and wiring handles, edit it,
@@ -296,5 +299,407 @@ describe('graph editor in Chromium', () => {
     // Deleting conv2 left its successor unfed: the error count says so and the list names the node.
     expect(await page.getByTestId('status-problems').textContent()).toMatch(/\d+ error/);
     expect(await page.getByTestId('problems').textContent()).toContain('pool2');
+  });
+});
+
+// ---- Editing, viewing and wiring on prepared documents (opened from the workspace like a user's files).
+
+type Box = { x: number; y: number; width: number; height: number };
+const within = (a: Box, b: Box, slack = 1) => a.x >= b.x - slack && a.y >= b.y - slack && a.x + a.width <= b.x + b.width + slack && a.y + a.height <= b.y + b.height + slack;
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const box = async (selector: string): Promise<Box> => {
+  const b = await page.locator(selector).first().boundingBox();
+  if (!b) throw new Error(`${selector} is not on screen`);
+  return b;
+};
+
+/** A document from nodes [id, type, name, x, y, params] and edges [source, target, targetHandle]. */
+function doc(name: string, nodes: [string, string, string, number, number, Record<string, unknown>?][], edges: [string, string, string?][]): Graph {
+  const g = createGraph(name);
+  g.nodes = nodes.map(([id, type, n, x, y, params]) => ({ id, type, name: n, position: { x, y }, params: params ?? {} }));
+  g.edges = edges.map(([source, target, targetHandle], i) => ({ id: `e${i + 1}`, source, sourceHandle: 'out', target, targetHandle: targetHandle ?? 'in' }));
+  return g;
+}
+
+/** Writes a graph into the workspace and opens it through Open…, like a user's own file. */
+async function openFromWorkspace(file: string, graph: Graph): Promise<void> {
+  await writeFile(join(app.workspace, file), serializeGraph(graph));
+  await page.getByTestId('open-button').first().click();
+  await page.getByTestId(`browse-${file}`).click();
+  await expect.poll(() => page.getByTestId('doc-title').textContent()).toBe(file);
+  await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(0);
+  await page.waitForTimeout(250); // the first fit happens on the frame after the nodes are measured
+}
+
+/** The canvas viewport: translation and zoom. */
+async function viewport(): Promise<{ x: number; y: number; zoom: number }> {
+  const style = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
+  const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([\d.e-]+)\)/.exec(style);
+  if (!m) throw new Error(`no viewport transform in '${style}'`);
+  return { x: Number(m[1]), y: Number(m[2]), zoom: Number(m[3]) };
+}
+
+/** Zoom changes animate; waits until the view holds still. */
+async function settled(): Promise<void> {
+  let last = JSON.stringify(await viewport());
+  for (;;) {
+    await page.waitForTimeout(150);
+    const now = JSON.stringify(await viewport());
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/** Drags a wire from a node's output (or input) handle to a point; returns the reason shown there, if any, and releases. */
+async function wireTo(fromHandle: string, to: { x: number; y: number }, shot?: string): Promise<{ reason: string | null; bubble: Box | null }> {
+  const a = await center(fromHandle);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + to.x) / 2, (a.y + to.y) / 2 + 30, { steps: 6 });
+  await page.mouse.move(to.x, to.y, { steps: 6 });
+  const bubbleEl = page.getByTestId('connection-reason');
+  const visible = await bubbleEl.isVisible();
+  const result = { reason: visible ? await bubbleEl.textContent() : null, bubble: visible ? await bubbleEl.boundingBox() : null };
+  if (shot) await screenshot(page, shot);
+  await page.mouse.up();
+  return result;
+}
+
+describe('editing, viewing and wiring prepared documents', () => {
+  beforeAll(() => {
+    // Opening another document over unsaved edits asks first; these tests mean to discard.
+    page.on('dialog', (d) => void d.accept());
+  });
+
+  it('outlines an invalid layer in red and explains it on hover, readable and inside the canvas', async () => {
+    // The convnet with conv2 deleted (previous test): pool2 has no input.
+    const pool2 = page.locator('.react-flow__node:has-text("pool2") .layer-node');
+    await expect.poll(() => pool2.getAttribute('class')).toContain('has-error');
+    const errorColour = await page.evaluate(() => {
+      const probe = document.createElement('div');
+      probe.style.color = 'var(--error)';
+      document.body.append(probe);
+      const c = getComputedStyle(probe).color;
+      probe.remove();
+      return c;
+    });
+    expect(await pool2.evaluate((el) => getComputedStyle(el).borderTopColor)).toBe(errorColour);
+    await page.keyboard.press('f');
+    await settled();
+    expect((await viewport()).zoom).toBeLessThan(0.6);
+    await pool2.hover();
+    const tip = page.getByTestId('node-problem-tip');
+    await tip.waitFor();
+    expect(await tip.textContent()).toContain("'pool2' has nothing connected to its input 'in'");
+    // Screen-sized whatever the zoom, and inside the canvas rather than under the inspector.
+    expect(await tip.evaluate((el) => getComputedStyle(el).fontSize)).toBe('12px');
+    expect(within((await tip.boundingBox())!, await box('[data-testid="canvas"]'))).toBe(true);
+    await page.mouse.move(5, 5);
+    await expect.poll(() => tip.count()).toBe(0);
+  });
+
+  it('refuses a third input into a two-input layer and a cycle, saying why at the pointer, above the target', async () => {
+    await openFromWorkspace(
+      'wiring.tlgraph',
+      doc('wiring', [
+        ['n1', 'Input', 'features', 0, 150, { shape: [8] }],
+        ['n2', 'Add', 'sum', 230, 0],
+        ['n3', 'Dense', 'left', 460, 0, { units: 8 }],
+        ['n4', 'Subtract', 'difference', 690, 150],
+        ['n5', 'Dense', 'right', 460, 300, { units: 8 }],
+        ['n6', 'Dense', 'third', 230, 300, { units: 8 }],
+      ], [['n1', 'n2', 'in0'], ['n2', 'n3'], ['n3', 'n4', 'in0'], ['n1', 'n5'], ['n5', 'n4', 'in1'], ['n1', 'n6']]),
+    );
+    const edges = await edgeLabels().count();
+    expect(edges).toBe(6);
+    const target = await box('[data-testid="node-n4"]');
+    // Released on the body of the full Subtract: the reason shows above it, not over its own text.
+    const onBody = await wireTo('[data-testid="node-n6"] .react-flow__handle[data-handleid="out"]', { x: target.x + target.width / 2, y: target.y + target.height / 2 }, 'editor-refused-third-input');
+    expect(onBody.reason).toBe("Subtract 'difference' takes at most 2 inputs; remove one first");
+    expect(onBody.bubble!.y + onBody.bubble!.height).toBeLessThanOrEqual(target.y + 1);
+    await expect.poll(() => page.getByTestId('toast').textContent()).toContain('Not connected: Subtract');
+    // Over its taken second handle it says the same, not that the one handle is taken.
+    const onHandle = await wireTo('[data-testid="node-n6"] .react-flow__handle[data-handleid="out"]', await center('[data-testid="node-n4"] .react-flow__handle[data-handleid="in1"]'));
+    expect(onHandle.reason).toBe("Subtract 'difference' takes at most 2 inputs; remove one first");
+    // A true cycle: left's output into the free input of the Add that feeds it.
+    const cycle = await wireTo('[data-testid="node-n3"] .react-flow__handle[data-handleid="out"]', await center('[data-testid="node-n2"] .react-flow__handle[data-handleid="in1"]'));
+    expect(cycle.reason).toBe('That would create a cycle; networks must flow one way');
+    // An Input's body takes nothing.
+    const input = await box('[data-testid="node-n1"]');
+    const onInput = await wireTo('[data-testid="node-n6"] .react-flow__handle[data-handleid="out"]', { x: input.x + input.width / 2, y: input.y + input.height / 2 });
+    expect(onInput.reason).toBe("Input 'features' takes no input");
+    expect(await edgeLabels().count()).toBe(edges);
+    expect(await page.getByTestId('undo-button').isDisabled()).toBe(true);
+    // A wire the layer accepts on its body still connects (to its first free input).
+    const add = await box('[data-testid="node-n2"]');
+    const ok = await wireTo('[data-testid="node-n6"] .react-flow__handle[data-handleid="out"]', { x: add.x + add.width / 2, y: add.y + add.height / 2 });
+    expect(ok.reason).toBeNull();
+    await expect.poll(() => edgeLabels().count()).toBe(edges + 1);
+  });
+
+  it('adds a layer where the user double-clicks the empty canvas', async () => {
+    const canvas = await box('[data-testid="canvas"]');
+    const at = { x: canvas.x + 120, y: canvas.y + canvas.height - 60 };
+    await page.mouse.dblclick(at.x, at.y);
+    const quick = page.getByTestId('quick-add');
+    await quick.waitFor();
+    const q = (await quick.boundingBox())!;
+    expect(Math.abs(q.x - at.x)).toBeLessThan(20);
+    await quick.locator('input').fill('dropout');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(1);
+    const added = (await page.locator('.react-flow__node:has([data-layer-type="Dropout"])').boundingBox())!;
+    // The new layer's corner is where the double-click was.
+    expect(Math.abs(added.x - at.x)).toBeLessThan(25);
+    expect(Math.abs(added.y - at.y)).toBeLessThan(25);
+    await page.getByTestId('undo-button').click();
+    await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(0);
+  });
+
+  it('selects layers with a Shift+drag box and snaps a dragged layer to the 10 px grid', async () => {
+    const a = await box('[data-testid="node-n3"]');
+    const b = await box('[data-testid="node-n5"]');
+    await page.keyboard.down('Shift');
+    await page.mouse.move(Math.min(a.x, b.x) - 15, a.y - 15);
+    await page.mouse.down();
+    await page.mouse.move(Math.max(a.x + a.width, b.x + b.width) + 15, b.y + b.height + 15, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    expect(await page.locator('.react-flow__node.selected').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort())).toEqual(['n3', 'n5']);
+    expect(await page.getByTestId('inspector').textContent()).toContain('2 layers selected');
+    await page.getByTestId('canvas').click({ position: { x: 8, y: 8 } });
+
+    const n6 = await box('[data-testid="node-n6"]');
+    await page.mouse.move(n6.x + 40, n6.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(n6.x + 40 + 37, n6.y + 10 + 23, { steps: 6 });
+    await page.mouse.up();
+    const style = (await page.locator('.react-flow__node[data-id="n6"]').getAttribute('style')) ?? '';
+    const [, x, y] = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(style)!.map(Number) as [number, number, number];
+    expect([x % 10, y % 10]).toEqual([0, 0]);
+    expect([x, y]).not.toEqual([230, 300]);
+    await page.getByTestId('undo-button').click();
+  });
+
+  it('renames a layer in the inspector, and a name used twice is an error until fixed', async () => {
+    await node('n3').click();
+    const name = page.getByTestId('inspector-name');
+    await name.fill('right');
+    await expect.poll(() => page.getByTestId('inspector').textContent()).toContain("Another layer is already named 'right'");
+    expect(await name.getAttribute('class')).toContain('invalid');
+    // The canvas marks the duplicate red, and the problems list names both layers.
+    await expect.poll(() => page.locator('[data-testid="node-n5"]').getAttribute('class')).toContain('has-error');
+    await page.getByTestId('status-problems').click();
+    expect(await page.getByTestId('problems').textContent()).toContain("Dense 'right' has the same name as Dense 'right'");
+    await name.fill('left_branch');
+    await name.press('Enter');
+    await expect.poll(() => node('n3').textContent()).toContain('left_branch');
+    expect(await page.locator('[data-testid="node-n5"]').getAttribute('class')).not.toContain('has-error');
+    expect(await page.getByTestId('inspector').textContent()).not.toContain('already named');
+  });
+
+  it('validates tuple, choice and boolean fields as the user types, with Keras names on the labels', async () => {
+    const convnet = doc('conv', [
+      ['n1', 'Input', 'image', 0, 0, { shape: [28, 28, 1] }],
+      ['n2', 'Conv2D', 'conv', 240, 0, { filters: 32, kernelSize: [3, 3] }],
+      ['n3', 'Flatten', 'flatten', 480, 0],
+      ['n4', 'Dense', 'classes', 240, 140, { units: 10, activation: 'softmax' }],
+      ['n5', 'Output', 'digit', 480, 140, { loss: 'categoricalCrossentropy' }],
+    ], [['n1', 'n2'], ['n2', 'n3'], ['n3', 'n4'], ['n4', 'n5']]);
+    await openFromWorkspace('conv.tlgraph', convnet);
+    // The status bar's mult-adds figure is inference's total for the whole model.
+    const macs = inferGraph(convnet).totals.macs;
+    expect(macs).toBeGreaterThan(0);
+    expect(await page.getByTestId('status-macs').textContent()).toBe(`${formatCount(macs)} mult-adds`);
+    expect(await page.getByTestId('status-macs').getAttribute('title')).toContain(macs.toLocaleString('en-US'));
+
+    await node('n2').click();
+    const inspector = page.getByTestId('inspector');
+    for (const label of ['kernel_size', 'dilation_rate', 'use_bias']) expect(await inspector.textContent()).toContain(label);
+    const kernel = page.getByTestId('param-kernelSize');
+    await kernel.fill('3, a');
+    expect(await inspector.textContent()).toContain('kernel_size must be whole numbers separated by commas');
+    expect(await kernel.getAttribute('class')).toContain('invalid');
+    await kernel.fill('5, 5');
+    await expect.poll(() => page.getByTestId('shape-n2').textContent()).toBe('[null, 24, 24, 32]');
+    expect(await node('n2').textContent()).toContain('32 · 5×5');
+    expect(await kernel.getAttribute('class')).not.toContain('invalid');
+    await kernel.fill('5, 5, 5');
+    expect(await inspector.textContent()).toMatch(/kernel_size|2 values|length/);
+    await kernel.fill('5, 5');
+    await kernel.press('Enter');
+
+    await page.getByTestId('param-padding').selectOption('same');
+    await expect.poll(() => page.getByTestId('shape-n2').textContent()).toBe('[null, 28, 28, 32]');
+    const params = async () => Number((await page.getByTestId('status-params').textContent())!.replace(/[^\d]/g, ''));
+    const before = await params();
+    await page.getByTestId('param-useBias').uncheck();
+    await expect.poll(params).toBe(before - 32);
+    await page.getByTestId('param-useBias').check();
+    await expect.poll(params).toBe(before);
+  });
+
+  it('keyboard: Ctrl+A selects all, Ctrl+X / Ctrl+V cut and paste, Ctrl+Z / Ctrl+Y undo and redo, F fits, Ctrl+S saves', async () => {
+    await page.getByTestId('canvas').click({ position: { x: 8, y: 8 } });
+    const count = () => page.locator('.react-flow__node').count();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(5);
+    await page.keyboard.press('Control+x');
+    await expect.poll(count).toBe(0);
+    await page.getByTestId('canvas').click({ position: { x: 300, y: 200 } });
+    await page.keyboard.press('Control+v');
+    await expect.poll(count).toBe(5);
+    await expect.poll(() => edgeLabels().count()).toBe(4);
+    await page.keyboard.press('Control+z');
+    await expect.poll(count).toBe(0);
+    await page.keyboard.press('Control+y');
+    await expect.poll(count).toBe(5);
+    // F: every layer on screen, inside the canvas.
+    await page.getByTestId('zoom-100').click();
+    await settled();
+    await page.keyboard.press('f');
+    await settled();
+    const canvas = await box('[data-testid="canvas"]');
+    for (const b of await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }))) expect(within(b, canvas)).toBe(true);
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('toast').textContent()).toBe('Saved conv.tlgraph');
+    expect(await page.getByTestId('dirty-marker').count()).toBe(0);
+    const saved = loadGraph(await readFile(join(app.workspace, 'conv.tlgraph'), 'utf8'));
+    if (!saved.ok) throw new Error(saved.error);
+    expect(saved.graph.nodes.map((n) => n.type)).toEqual(['Input', 'Conv2D', 'Flatten', 'Dense', 'Output']);
+    expect(saved.graph.nodes[1]!.params.kernelSize).toEqual([5, 5]);
+  });
+
+  it('describes a palette layer in a popover beside the palette, in full', async () => {
+    await page.getByTestId('palette-item-Conv2D').hover();
+    const pop = page.getByTestId('palette-popover');
+    await pop.waitFor();
+    const text = (await pop.textContent())!;
+    expect(text).toContain(getLayer('Conv2D')!.description);
+    expect(text).toContain('kernel_size');
+    expect(text).not.toContain('…');
+    const palette = await box('[data-testid="palette"]');
+    const p = (await pop.boundingBox())!;
+    expect(p.x).toBeGreaterThanOrEqual(palette.x + palette.width - 1);
+    expect(p.y + p.height).toBeLessThanOrEqual(900);
+    // No browser tooltip racing it.
+    expect(await page.getByTestId('palette-item-Conv2D').getAttribute('title')).toBeNull();
+    await page.mouse.move(700, 300);
+    await expect.poll(() => pop.count()).toBe(0);
+  });
+
+  it('toggles the minimap, and resizes the dock by dragging its splitter', async () => {
+    await page.getByTestId('minimap-toggle').click();
+    await expect.poll(() => page.locator('.react-flow__minimap').count()).toBe(0);
+    await page.getByTestId('minimap-toggle').click();
+    await expect.poll(() => page.locator('.react-flow__minimap').count()).toBe(1);
+    const small = (await page.locator('.react-flow__minimap').boundingBox())!;
+    expect(small.width * small.height).toBeLessThan(150 * 100);
+
+    await page.getByTestId('dock-tab-summary').click();
+    const dock = await box('[data-testid="dock"]');
+    const canvas = await box('[data-testid="canvas"]');
+    // The default leaves the graph most of the height.
+    expect(canvas.height).toBeGreaterThan(dock.height * 1.5);
+    const splitter = await box('[data-testid="dock-splitter"]');
+    await page.mouse.move(splitter.x + 200, splitter.y + splitter.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(splitter.x + 200, splitter.y - 120, { steps: 5 });
+    await page.mouse.up();
+    const taller = await box('[data-testid="dock"]');
+    expect(Math.abs(taller.height - (dock.height + 120 + splitter.height / 2))).toBeLessThan(8);
+    expect((await box('[data-testid="canvas"]')).height).toBeLessThan(canvas.height - 100);
+    // However far it is dragged, the canvas keeps room for the graph.
+    await page.mouse.move(splitter.x + 200, taller.y + 3);
+    await page.mouse.down();
+    await page.mouse.move(splitter.x + 200, 10, { steps: 5 });
+    await page.mouse.up();
+    expect((await box('[data-testid="canvas"]')).height).toBeGreaterThanOrEqual(179);
+    await page.getByTestId('dock-splitter').dblclick();
+    await expect.poll(async () => Math.round((await box('[data-testid="dock"]')).height)).toBe(Math.round(dock.height));
+  });
+
+  it('opens a 320-layer graph readable at its start; F, the toolbar and the zoom controls fit all of it; Arrange shows progress', async () => {
+    const nodes: [string, string, string, number, number, Record<string, unknown>?][] = [['n1', 'Input', 'x', 0, 0, { shape: [16] }]];
+    const links: [string, string][] = [];
+    for (let i = 2; i < 320; i++) {
+      nodes.push([`n${i}`, 'Dense', `dense_${i}`, ((i - 1) % 40) * 270, Math.floor((i - 1) / 40) * 200, { units: 16 }]);
+      links.push([`n${i - 1}`, `n${i}`]);
+    }
+    nodes.push(['n320', 'Output', 'y', 39 * 270, 7 * 200 + 400, { loss: 'meanSquaredError' }]);
+    links.push(['n319', 'n320']);
+    await openFromWorkspace('big.tlgraph', doc('big', nodes, links));
+    const canvas = await box('[data-testid="canvas"]');
+    const minimap = await box('.react-flow__minimap');
+    // First view: readable zoom, the beginning of the graph in view.
+    await expect.poll(async () => (await viewport()).zoom).toBe(0.75);
+    expect(within(await box('[data-testid="node-n1"]'), canvas)).toBe(true);
+    const fittedAll = async () => {
+      const v = await viewport();
+      expect(v.zoom).toBeLessThan(0.15);
+      for (const id of ['n1', 'n40', 'n280', 'n320']) {
+        const b = await box(`[data-testid="node-${id}"]`);
+        expect(within(b, canvas), id).toBe(true);
+        expect(overlaps(b, minimap), `${id} under the minimap`).toBe(false);
+      }
+      return v;
+    };
+    await page.keyboard.press('f');
+    await settled();
+    const byKey = await fittedAll();
+    for (const button of ['zoom-100', 'fit-button', 'zoom-100', 'zoom-fit']) {
+      await page.getByTestId(button).click();
+      await settled();
+      if (button === 'zoom-100') expect((await viewport()).zoom).toBe(1);
+      else expect(await fittedAll()).toEqual(byKey);
+    }
+
+    await page.getByTestId('layout-button').click();
+    await page.getByTestId('status-busy').waitFor();
+    expect(await page.getByTestId('status-busy').textContent()).toContain('Arranging 320 layers');
+    expect(await page.getByTestId('layout-button').isDisabled()).toBe(true);
+    // The page keeps answering while ELK works in its worker.
+    const t = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    expect(Date.now() - t).toBeLessThan(500);
+    await page.getByTestId('status-busy').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await page.getByTestId('layout-button').isDisabled()).toBe(false);
+    await page.waitForTimeout(400);
+    // One row now; too long to fit even at the smallest zoom, so the view shows its beginning.
+    const ys = await page.locator('.react-flow__node').evaluateAll((els) => new Set(els.map((e) => /translate\([-\d.]+px, ([-\d.]+)px\)/.exec(e.getAttribute('style') ?? '')?.[1])).size);
+    expect(ys).toBe(1);
+    expect((await viewport()).zoom).toBe(0.05);
+    expect(within(await box('[data-testid="node-n1"]'), canvas)).toBe(true);
+  });
+
+  it('lists recent files first on the start screen, with path and modified time, then the templates gallery', async () => {
+    await page.locator('.brand').click();
+    const recent = page.getByTestId('recent-files');
+    await recent.waitFor();
+    const first = recent.locator('li').first();
+    expect(await first.textContent()).toContain('big.tlgraph');
+    expect(await first.textContent()).toContain(join(app.workspace, 'big.tlgraph'));
+    expect(await first.textContent()).toMatch(/modified (just now|\d+ min ago)/);
+    const recentTop = (await page.getByTestId('recent-section').boundingBox())!.y;
+    const templatesTop = (await page.getByTestId('template-mnist-convnet').boundingBox())!.y;
+    expect(recentTop).toBeLessThan(templatesTop);
+    // Without scrolling, the recent list is in view.
+    expect(recentTop).toBeLessThan(900);
+  });
+
+  it('shows a finished template graph, arranged, in light and dark themes', async () => {
+    await page.getByTestId('template-mnist-resnet').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(15);
+    // The first view: readable, the start of the network; a block's skip connection routed around it.
+    await page.getByTestId('dock-tab-summary').click();
+    await page.waitForTimeout(300);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'editor-resnet-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(200);
+    await screenshot(page, 'editor-resnet-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(browser.errors).toEqual([]);
   });
 });

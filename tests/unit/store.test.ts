@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createGraph, type Graph } from '../../graph/document.js';
 import { applyChange, applyChanges, compactChanges, invertChange, invertChanges, removeNodesChanges, type Change } from '../../renderer/store/changes.js';
 import {
+  bodyDrop,
   connectChanges,
   connectionProblem,
   copySelection,
@@ -194,6 +195,30 @@ describe('wiring', () => {
     g = applyChange(g, { kind: 'addNode', node: add });
     for (const src of ['a', 'b', 'c']) g = applyChanges(g, connectChanges(g, src, add.id));
     expect(g.edges.filter((e) => e.target === add.id).map((e) => e.targetHandle)).toEqual(['in0', 'in1', 'in2']);
+  });
+
+  it('says why a full two-input layer refuses a third wire, on any of its handles or its body', () => {
+    let g = chain();
+    const sub = newNode(g, 'Subtract', { x: 0, y: 0 });
+    g = applyChange(g, { kind: 'addNode', node: sub });
+    g = applyChanges(g, [...connectChanges(g, 'a', sub.id), ...connectChanges(applyChanges(g, connectChanges(g, 'a', sub.id)), 'b', sub.id)]);
+    expect(g.edges.filter((e) => e.target === sub.id)).toHaveLength(2);
+    // Over a taken handle it is the limit that matters, not that this one handle is taken.
+    expect(connectionProblem(g, 'c', sub.id, 'in1')).toBe(`Subtract '${sub.name}' takes at most 2 inputs; remove one first`);
+    expect(bodyDrop(g, { nodeId: 'c', handleType: 'source', handleId: 'out' }, sub.id)).toEqual({ problem: `Subtract '${sub.name}' takes at most 2 inputs; remove one first` });
+  });
+
+  it('resolves a wire released on a layer body: first free input, or the layer output when dragged from an input', () => {
+    const g = chain();
+    const free = { ...g, edges: g.edges.filter((e) => e.id !== 'e3') };
+    expect(bodyDrop(free, { nodeId: 'c', handleType: 'source', handleId: 'out' }, 'd')).toEqual({ source: 'c', target: 'd', targetHandle: 'in', problem: null });
+    expect(bodyDrop(free, { nodeId: 'd', handleType: 'target', handleId: 'in' }, 'c')).toEqual({ source: 'c', target: 'd', targetHandle: 'in', problem: null });
+    // An Input takes nothing, a taken single input says so, and a loop is refused.
+    expect(bodyDrop(g, { nodeId: 'b', handleType: 'source', handleId: 'out' }, 'a').problem).toBe("Input 'image' takes no input");
+    expect(bodyDrop(g, { nodeId: 'b', handleType: 'source', handleId: 'out' }, 'e').problem).toMatch(/^out's input is already connected/);
+    const loose = { ...g, edges: g.edges.filter((e) => e.id !== 'e1') };
+    expect(bodyDrop(loose, { nodeId: 'd', handleType: 'source', handleId: 'out' }, 'b').problem).toMatch(/cycle/);
+    expect(bodyDrop(g, { nodeId: 'b', handleType: 'source', handleId: 'out' }, 'b').problem).toMatch(/itself/);
   });
 
   it('inserts a dropped layer into an edge as one undoable step', () => {

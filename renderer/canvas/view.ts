@@ -1,0 +1,52 @@
+import type { ReactFlowInstance } from '@xyflow/react';
+import type { Graph } from '../../graph/document.js';
+import { fitViewport, type FitOptions, type Rect } from './fit.js';
+import { NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
+
+/** Below this zoom node text is too small to read (13 px names become under 10 px). */
+export const READABLE_ZOOM = 0.75;
+/** The canvas' zoom range. */
+export const MIN_ZOOM = 0.05;
+export const MAX_ZOOM = 2.5;
+
+/**
+ * `all` shows the whole graph however small (F, the fit buttons, after Arrange); `open` is the first view
+ * of a document: the whole graph when it fits at a readable zoom, else its beginning at that zoom.
+ */
+export type FitMode = 'all' | 'open';
+
+const MODES: Record<FitMode, Omit<FitOptions, 'avoid'>> = {
+  // A graph too long even at the smallest zoom shows its beginning rather than a middle cut out of it.
+  all: { padding: 28, minZoom: MIN_ZOOM, maxZoom: 1, overflow: 'start' },
+  open: { padding: 28, minZoom: READABLE_ZOOM, maxZoom: 1, overflow: 'start' },
+};
+
+/** Node rectangles in flow coordinates: measured sizes where React Flow has them, typical ones elsewhere. */
+export function nodeRects(flow: ReactFlowInstance, graph: Graph): Rect[] {
+  return graph.nodes.map((n) => {
+    const m = flow.getInternalNode(n.id)?.measured;
+    return { x: n.position.x, y: n.position.y, width: m?.width || NODE_WIDTH, height: m?.height || NODE_HEIGHT };
+  });
+}
+
+/** Overlays drawn over the canvas (minimap, zoom controls) in canvas pixels, with a small margin. */
+function overlays(canvas: Element): Rect[] {
+  const c = canvas.getBoundingClientRect();
+  const out: Rect[] = [];
+  for (const el of canvas.querySelectorAll('.react-flow__minimap, .react-flow__controls')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) out.push({ x: r.left - c.left - 8, y: r.top - c.top - 8, width: r.width + 16, height: r.height + 16 });
+  }
+  return out;
+}
+
+/** Fits the graph into the canvas, clear of its overlays; false when there is nothing to fit or no canvas. */
+export function fitGraph(flow: ReactFlowInstance, graph: Graph, mode: FitMode, duration = 0): boolean {
+  const canvas = document.querySelector('[data-testid="canvas"]');
+  const r = canvas?.getBoundingClientRect();
+  if (!canvas || !r || r.width === 0 || r.height === 0) return false;
+  const vp = fitViewport(nodeRects(flow, graph), { width: r.width, height: r.height }, { ...MODES[mode], avoid: overlays(canvas) });
+  if (!vp) return false;
+  void flow.setViewport(vp, duration ? { duration } : undefined);
+  return true;
+}
