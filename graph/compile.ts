@@ -100,7 +100,8 @@ function errorSummary(inference: GraphInference): string {
 
 /**
  * The `model.compile` arguments for a compiled graph's Outputs: the optimizer from the training
- * settings, each Output's loss, metrics and (with several Outputs) loss weight. Callers that build the
+ * settings, each Output's loss and metrics. Loss weights are not among them: tfjs-layers 4.22 accepts
+ * `lossWeights` and ignores it, so after `model.compile` call `applyLossWeights`. Callers that build the
  * model inside `tf.tidy` compile outside it, since some optimizers hold plain tensors a tidy would free.
  */
 export function compileArgs(tf: Tf, outputs: readonly CompiledOutput[], training: TrainingSettings): tfjs.ModelCompileArgs {
@@ -111,8 +112,25 @@ export function compileArgs(tf: Tf, outputs: readonly CompiledOutput[], training
     loss: outputs.map((o) => makeLoss(tf, o.loss)) as string[],
     // tfjs accepts a list of metrics per output name at run time, though its typings say one.
     metrics: (outputs.length === 1 ? outputs[0]!.metrics : metrics) as string[],
-    ...(outputs.length > 1 ? { lossWeights: outputs.map((o) => o.lossWeight) } : {}),
   };
+}
+
+type LossFn = (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor;
+
+/**
+ * Gives a compiled multi-output model Keras' weighted total loss, sum of lossWeight · loss, and so Keras'
+ * gradients. tfjs-layers 4.22 ignores `lossWeights` (a TODO in its compile), so each weighted output's entry in
+ * the model's loss functions is scaled in place. Unlike Keras, tfjs then logs the weighted loss per output
+ * (`<layer>_loss`): its logs are the terms of the total. A single Output keeps its loss as it is.
+ */
+export function applyLossWeights(tf: Tf, model: tfjs.LayersModel, outputs: readonly CompiledOutput[]): void {
+  if (outputs.length < 2) return;
+  const fns = (model as unknown as { lossFunctions?: LossFn[] }).lossFunctions;
+  if (!Array.isArray(fns) || fns.length !== outputs.length) throw new CompileError('cannot apply loss weights: this TensorFlow.js keeps its loss functions elsewhere');
+  outputs.forEach((o, i) => {
+    const base = fns[i]!;
+    if (o.lossWeight !== 1) fns[i] = (yTrue, yPred) => tf.mul(base(yTrue, yPred), o.lossWeight);
+  });
 }
 
 /**
@@ -175,6 +193,9 @@ export function compileGraph(graph: Graph, tf: Tf, options: CompileOptions = {})
   }
 
   const model = tf.model({ inputs: inputs.map((i) => tensors.get(i.nodeId)!), outputs: outputs.map((o) => o.tensor), name: graph.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
-  if (options.compile ?? true) model.compile(compileArgs(tf, outputs, options.training ?? graph.training));
+  if (options.compile ?? true) {
+    model.compile(compileArgs(tf, outputs, options.training ?? graph.training));
+    applyLossWeights(tf, model, outputs);
+  }
   return { model, inputs, outputs: outputs.map(({ tensor: _t, ...o }) => o), inference };
 }

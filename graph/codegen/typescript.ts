@@ -121,9 +121,23 @@ export function generateTypeScript(graph: Graph, options: TypeScriptOptions = {}
     // Metrics per output, keyed by the name of the layer that produces it (what tfjs expects at run time).
     const metrics: Record<string, string[]> = {};
     for (const o of outputs) metrics[plan.graph.nodes.find((n) => n.id === o.source)!.name] = o.metrics;
-    compileArgs.push(`metrics: ${jsLiteral(metrics)} as unknown as string[]`, `lossWeights: ${jsLiteral(outputs.map((o) => o.lossWeight))}`);
+    compileArgs.push(`metrics: ${jsLiteral(metrics)} as unknown as string[]`);
   }
   lines.push(`  model.compile({ ${compileArgs.join(', ')} });`);
+  const weighted = outputs.length > 1 ? outputs.map((o, i) => [i, o.lossWeight] as const).filter(([, w]) => w !== 1) : [];
+  if (weighted.length) {
+    // The same as graph/compile.ts' applyLossWeights, spelled out so the program needs nothing but tfjs.
+    lines.push("  // Loss weights: tfjs' compile ignores its lossWeights argument, so the weighted outputs' losses are scaled here;");
+    lines.push("  // the total is then Keras' weighted sum (tfjs logs each output's weighted term).");
+    // In a block, so its names cannot clash with the layer variables above.
+    lines.push('  {');
+    lines.push('    const lossFunctions = (model as unknown as { lossFunctions: ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor)[] }).lossFunctions;');
+    for (const [i, w] of weighted) {
+      lines.push(`    const loss${i} = lossFunctions[${i}]!;`);
+      lines.push(`    lossFunctions[${i}] = (yTrue, yPred) => tf.mul(loss${i}(yTrue, yPred), ${w});`);
+    }
+    lines.push('  }');
+  }
   lines.push('  return model;');
   lines.push('}');
   lines.push('');
