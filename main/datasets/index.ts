@@ -58,7 +58,9 @@ export async function openDataset(ref: DatasetRef, options: OpenOptions = {}): P
     case 'builtin': {
       const b = BUILTIN_DATASETS[ref.name];
       if (!b) throw new DatasetError(`there is no built-in dataset '${ref.name}'; choose one of ${Object.keys(BUILTIN_DATASETS).join(', ')}, or give a file path`);
-      return b.open(ref.options ?? {}, split);
+      // Saved preprocessing from another source (a spam run evaluated on iris) does not apply; the shape check says why it fails.
+      const saved = options.preprocessing?.source === `builtin:${ref.name}` ? options.preprocessing : undefined;
+      return b.open(ref.options ?? {}, split, saved);
     }
     case 'csv': {
       const full = resolveDataPath(ref.path, options.baseDir);

@@ -41,6 +41,33 @@ describe('built-in datasets follow the shared conventions', () => {
     expect([...b!.y].every((v) => v === 0 || v === 1)).toBe(true);
   }, 60_000);
 
+  it("saved preprocessing is reused (evaluate, predict): spam's vocabulary and iris' statistics are not learned again", async () => {
+    // A run trained on 200 spam e-mails learned its vocabulary from those; opened again for all 6,046 (another
+    // split), the same words must keep the same ids, or the model reads noise.
+    const trained = await openDataset({ kind: 'builtin', name: 'spam' }, { validationSplit: 0.1, seed: 5, limit: 200 });
+    const fresh = await openDataset({ kind: 'builtin', name: 'spam' }, { validationSplit: 0 });
+    const reused = await openDataset({ kind: 'builtin', name: 'spam' }, { validationSplit: 0, preprocessing: trained.preprocessing });
+    expect(reused.preprocessing.words).toEqual(trained.preprocessing.words);
+    expect(fresh.preprocessing.words!.tokens.slice(0, 50)).not.toEqual(trained.preprocessing.words!.tokens.slice(0, 50));
+    const rows = (batches: Batch[]): string[] => batches.flatMap((b) => Array.from({ length: b.size }, (_, i) => b.x.subarray(i * 128, (i + 1) * 128).join(',')));
+    const all = new Set(rows(await collect(reused, 'train', 1024)));
+    const trainedRows = rows(await collect(trained, 'train', 1024));
+    expect(trainedRows).toHaveLength(200);
+    // Every message the run trained on reads exactly the same with the reused vocabulary; with a fresh one almost none do.
+    expect(trainedRows.every((r) => all.has(r))).toBe(true);
+    const freshRows = new Set(rows(await collect(fresh, 'train', 1024)));
+    expect(trainedRows.filter((r) => freshRows.has(r)).length).toBeLessThan(20);
+
+    const iris = await openDataset({ kind: 'builtin', name: 'iris' }, { validationSplit: 0.2, seed: 3 });
+    const allIris = await openDataset({ kind: 'builtin', name: 'iris' }, { validationSplit: 0, preprocessing: iris.preprocessing });
+    expect(allIris.preprocessing.standardize).toEqual(iris.preprocessing.standardize);
+    const own = await openDataset({ kind: 'builtin', name: 'iris' }, { validationSplit: 0 });
+    expect(own.preprocessing.standardize!.mean).not.toEqual(iris.preprocessing.standardize!.mean);
+    // Preprocessing of another source is ignored rather than misapplied.
+    const other = await openDataset({ kind: 'builtin', name: 'iris' }, { validationSplit: 0, preprocessing: trained.preprocessing });
+    expect(other.preprocessing.standardize).toEqual(own.preprocessing.standardize);
+  }, 60_000);
+
   it('names: [16] char ids in, the next character at each position out, vocabulary 32', async () => {
     const d = await openDataset({ kind: 'builtin', name: 'names' });
     expect(d.info).toMatchObject({ task: 'languageModel', inputShape: [16], inputDtype: 'int32', targetShape: [16], vocabSize: 32 });
