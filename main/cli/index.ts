@@ -28,6 +28,12 @@ async function usage(): Promise<string> {
 
 /** Entry point: dispatches to a command and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `tensorloom predict ... | head` closes the pipe early; the reader has what it wanted, so stop quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`tensorloom: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${await usage()}\n`);

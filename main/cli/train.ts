@@ -27,6 +27,11 @@ function fmtMetrics(m: Record<string, number | null>, skip: string[] = []): stri
     .join('  ');
 }
 
+/** "1 epoch", "4 batches". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function fmtDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
@@ -42,7 +47,7 @@ function humanPrinter(out: NodeJS.WriteStream): (e: TrainingEvent) => void {
       case 'runStarted':
         started = e;
         runBegan = Date.now();
-        out.write(`Training on ${e.backend} (${e.device}): ${e.paramCount.toLocaleString('en-US')} parameters, ${e.samplesPerEpoch} training / ${e.validationSamples} validation samples, ${e.epochs} epochs of ${e.batchesPerEpoch} batches\n`);
+        out.write(`Training on ${e.backend} (${e.device}): ${e.paramCount.toLocaleString('en-US')} parameters, ${e.samplesPerEpoch} training / ${e.validationSamples} validation samples, ${plural(e.epochs, 'epoch', 'epochs')} of ${plural(e.batchesPerEpoch, 'batch', 'batches')}\n`);
         for (const n of e.backendNotes) out.write(`  note: ${n}\n`);
         break;
       case 'batch': {
@@ -60,7 +65,7 @@ function humanPrinter(out: NodeJS.WriteStream): (e: TrainingEvent) => void {
         const samplesPerSecond = started ? (started.samplesPerEpoch / Math.max(1, e.durationMs)) * 1000 : 0;
         const elapsed = Date.now() - runBegan;
         const eta = (elapsed / e.epoch) * (total - e.epoch);
-        out.write(`${tty ? '\r\x1b[K' : ''}Epoch ${e.epoch}/${total}  loss ${e.loss?.toFixed(4) ?? '-'}  ${fmtMetrics(e.metrics)}  ${Math.round(samplesPerSecond)} samples/s  ${fmtDuration(e.durationMs)}${e.epoch < total ? `  ETA ${fmtDuration(eta)}` : ''}\n`);
+        out.write(`${tty ? '\r\x1b[K' : ''}Epoch ${e.epoch}/${total}  loss ${e.loss?.toFixed(4) ?? '-'}  ${fmtMetrics(e.metrics, ['loss'])}  ${Math.round(samplesPerSecond)} samples/s  ${fmtDuration(e.durationMs)}${e.epoch < total ? `  ETA ${fmtDuration(eta)}` : ''}\n`);
         break;
       }
       case 'log':
