@@ -41,6 +41,23 @@ function tsxLoader(): string {
   return import.meta.resolve('tsx');
 }
 
+// Lines of a V8 fatal-error report that say nothing to a user: native stack frames ("17: 0x195e376 [/usr/bin/node]"),
+// the JS stack banner and the GC trace ("[1234:0x5a...]    812 ms: Mark-Compact ...").
+const NOISE = /^\s*(\d+: 0x[0-9a-f]+|<--- |\[\d+:0x[0-9a-f]+\]|-{3,}|=+ JS stack|Security context:)/i;
+
+/** Why a worker that exited without a runFinished event stopped, from its exit status and the end of its stderr. */
+export function exitReason(stderrTail: string, code: number | null, signal: NodeJS.Signals | null, killedByUs = false): string {
+  if (killedByUs) return 'the training process was killed on request';
+  const lines = stderrTail.split('\n').map((l) => l.trim()).filter((l) => l && !NOISE.test(l));
+  if (/heap out of memory|allocation failed|out of memory/i.test(stderrTail)) {
+    const fatal = lines.find((l) => /^FATAL ERROR:/.test(l))?.replace(/^FATAL ERROR:\s*/, '');
+    return `the training process ran out of memory${fatal ? ` (${fatal})` : ''}; use a smaller batch size or model`;
+  }
+  const why = signal ? `the training process was killed (${signal})` : `the training process exited unexpectedly with code ${code}`;
+  const last = lines.at(-1);
+  return last ? `${why}: ${last.slice(0, 300)}` : why;
+}
+
 /**
  * Starts a training run in a child process (Node with tsx) and returns its handle. Every message is
  * validated both ways with the protocol schemas. Throws only when `cmd` is not a valid start command.
@@ -60,6 +77,7 @@ export function startTrainingProcess(cmd: StartCommand, options: TrainingProcess
   const deliver = (event: TrainingEvent): void => {
     if (finished) return;
     events.push(event);
+    if (event.type === 'checkpoint') lastCheckpoint = event.epoch;
     for (const l of listeners) l(event);
     if (event.type === 'runFinished') {
       finished = event;
@@ -68,8 +86,12 @@ export function startTrainingProcess(cmd: StartCommand, options: TrainingProcess
     for (const w of waiters) w();
   };
 
-  const fail = (reason: string): void =>
-    deliver({ type: 'runFinished', runId: start.runId, time: Date.now(), status: 'failed', reason, bestEpoch: null, bestMetrics: null, finalMetrics: null, artifactDir: null, durationMs: Date.now() - began });
+  // A worker that dies leaves its last checkpoint behind (written at every epoch end): say where it is.
+  let lastCheckpoint: number | null = null;
+  const fail = (reason: string): void => {
+    const saved = lastCheckpoint !== null ? `; the run folder keeps the weights of epoch ${lastCheckpoint}` : '';
+    deliver({ type: 'runFinished', runId: start.runId, time: Date.now(), status: 'failed', reason: reason + saved, bestEpoch: null, bestMetrics: null, finalMetrics: null, artifactDir: lastCheckpoint !== null ? start.outDir : null, durationMs: Date.now() - began });
+  };
 
   let child: ChildProcess | undefined;
   try {
@@ -97,17 +119,7 @@ export function startTrainingProcess(cmd: StartCommand, options: TrainingProcess
   });
   proc.on('error', (e) => fail(`the training process failed: ${e.message}`));
   proc.on('exit', (code, signal) => {
-    if (finished) return;
-    const lastLine = stderrTail.trim().split('\n').filter(Boolean).pop();
-    const oom = /heap out of memory|allocation failed/i.test(stderrTail);
-    const why = killedByUs
-      ? 'the training process was killed on request'
-      : oom
-        ? 'the training process ran out of memory; use a smaller batch size or model'
-        : signal
-          ? `the training process was killed (${signal})`
-          : `the training process exited unexpectedly with code ${code}`;
-    fail(lastLine && !killedByUs ? `${why}: ${lastLine.slice(0, 300)}` : why);
+    if (!finished) fail(exitReason(stderrTail, code, signal, killedByUs));
   });
 
   const send = (command: TrainingCommand): void => {

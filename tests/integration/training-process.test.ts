@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import type { BatchEvent, StartCommand } from '../../graph/api/training.js';
 import type { Graph } from '../../graph/document.js';
 import { getTemplate } from '../../graph/templates/index.js';
 import { loadRun, type RunSummary } from '../../main/training/artifacts.js';
-import { startTrainingProcess } from '../../main/training/run-process.js';
+import { exitReason, startTrainingProcess } from '../../main/training/run-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-proc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,13 +97,41 @@ describe('training in a child process', () => {
     expect(finished.reason).toMatch(/^the training process was killed \(SIGKILL\)/);
   }, 60_000);
 
-  it('a run that cannot start reports why through the same channel', async () => {
+  it('a run SIGKILLed after its first epoch leaves a model.json that loads and predicts, and the host is told where', async () => {
+    const run = startTrainingProcess(command(getTemplate('iris-mlp')!.build(), { epochs: 500, batchSize: 4 }));
+    run.events.subscribe((e) => {
+      if (e.type === 'checkpoint' && e.epoch === 1) process.kill(run.pid!, 'SIGKILL');
+    });
+    const finished = await run.done;
+    expect(finished.status).toBe('failed');
+    expect(finished.reason).toMatch(/^the training process was killed \(SIGKILL\).*; the run folder keeps the weights of epoch \d+$/);
+    expect(finished.artifactDir).toBe(join(dir, finished.runId));
+    // No summary (the process never got there), but the folder is a loadable run.
+    expect(existsSync(join(finished.artifactDir!, 'summary.json'))).toBe(false);
+    const loaded = await loadRun(finished.artifactDir!, tf);
+    const p = tf.tidy(() => Array.from((loaded.model.predict(tf.tensor2d([[0, 0, 0, 0]])) as tf.Tensor).dataSync()));
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(loaded.preprocessing!.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    loaded.model.dispose();
+    expect(readFileSync(join(finished.artifactDir!, 'metrics.csv'), 'utf8').split('\n')[1]).toMatch(/^1,/);
+  }, 60_000);
+
+  it('a run that cannot start reports why through the same channel and leaves no run folder', async () => {
     const run = startTrainingProcess(command(getTemplate('iris-mlp')!.build(), {}, { dataset: { kind: 'builtin', name: 'mnist' } }));
     const finished = await run.done;
     expect(finished.status).toBe('failed');
     expect(finished.reason).toContain("Input 'features' expects [4] but dataset 'mnist' yields [28, 28, 1]");
-    expect(existsSync(join(dir, finished.runId, 'model.json'))).toBe(false);
+    expect(finished.artifactDir).toBeNull();
+    expect(existsSync(join(dir, finished.runId))).toBe(false);
   }, 60_000);
+
+  it('a worker that runs out of memory gets a one-line reason, without V8 stack frames', () => {
+    // A real V8 out-of-memory report, from a Node with a tiny heap.
+    const r = spawnSync(process.execPath, ['--max-old-space-size=16', '-e', 'const a = []; for (;;) a.push(new Array(1e5).fill(1.5));'], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/\n\s*\d+: 0x[0-9a-f]+ /);
+    expect(exitReason(r.stderr.slice(-2000), r.status, r.signal)).toBe('the training process ran out of memory (Reached heap limit Allocation failed - JavaScript heap out of memory); use a smaller batch size or model');
+    expect(exitReason('some output\nError: boom\n    1: 0xb78db3 node::Abort() [node]\n', 1, null)).toBe('the training process exited unexpectedly with code 1: Error: boom');
+  });
 
   it('refuses an invalid start command before forking', () => {
     expect(() => startTrainingProcess({ type: 'start' } as unknown as StartCommand)).toThrow();
