@@ -1,9 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { loadGraph, type DatasetRef, type Graph, type TrainingSettings } from '../../graph/document.js';
+import type { StartCommand } from '../../graph/api/training.js';
+import { loadGraph, serializeGraph, type DatasetRef, type Graph, type TrainingSettings } from '../../graph/document.js';
 import { registerCustomLayers, type Tf } from '../../graph/tfjs/all.js';
-import type { Preprocessing } from '../datasets/types.js';
+import type { Dataset, Preprocessing } from '../datasets/types.js';
+import { writeFileAtomic } from '../host/atomic-write.js';
 
 // A run folder:
 //   model.json + weights.bin   standard tfjs layers-model format (tf.loadLayersModel)
@@ -13,7 +15,6 @@ import type { Preprocessing } from '../datasets/types.js';
 //   metrics.csv                one row per epoch
 //   summary.json               status, backend, device, durations, best/final metrics, confusion matrix
 
-/** File names inside a run folder. */
 /** Validation predictions kept for the training view (sample grid, predicted vs actual); read by the host. */
 export const VALIDATION_FILE = 'validation-predictions.json';
 
@@ -23,6 +24,7 @@ export interface ValidationPredictions {
   regression: { predicted: number[]; actual: number[] } | null;
 }
 
+/** File names inside a run folder. */
 export const RUN_FILES = { model: 'model.json', weights: 'weights.bin', graph: 'graph.tlgraph', settings: 'settings.json', preprocessing: 'preprocessing.json', metrics: 'metrics.csv', summary: 'summary.json' } as const;
 
 /** settings.json: what the run was asked to do. */
@@ -73,7 +75,11 @@ export interface EpochRecord {
   metrics: Record<string, number | null>;
 }
 
-/** Writes model.json + weights.bin with a save handler (tfjs' file:// handler needs tfjs-node). */
+/**
+ * Writes model.json + weights.bin with a save handler (tfjs' file:// handler needs tfjs-node). Each file is
+ * replaced atomically, weights first: model.json is the same at every checkpoint of a run (topology and weight
+ * specs do not change), so a process killed at any point leaves a consistent, loadable pair.
+ */
 export async function saveModel(tf: Tf, model: tfjs.LayersModel, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await model.save(
@@ -86,11 +92,19 @@ export async function saveModel(tf: Tf, model: tfjs.LayersModel, dir: string): P
         convertedBy: null,
         weightsManifest: [{ paths: [`./${RUN_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeFile(join(dir, RUN_FILES.weights), new Uint8Array(weightData));
-      await writeFile(join(dir, RUN_FILES.model), JSON.stringify(modelJson));
+      await writeFileAtomic(join(dir, RUN_FILES.weights), new Uint8Array(weightData));
+      await writeFileAtomic(join(dir, RUN_FILES.model), JSON.stringify(modelJson));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
     }),
   );
+}
+
+/** Writes the graph as trained, settings.json and preprocessing.json: what evaluate and predict need besides the weights. */
+export async function writeRunMetadata(cmd: StartCommand, dataset: Dataset): Promise<void> {
+  const settings: RunSettings = { runId: cmd.runId, training: cmd.training, dataset: cmd.dataset, baseDir: cmd.baseDir, backend: cmd.backend, limit: cmd.limit ?? null };
+  await writeFileAtomic(join(cmd.outDir, RUN_FILES.graph), serializeGraph({ ...cmd.graph, training: cmd.training }));
+  await writeFileAtomic(join(cmd.outDir, RUN_FILES.settings), `${JSON.stringify(settings, null, 2)}\n`);
+  await writeFileAtomic(join(cmd.outDir, RUN_FILES.preprocessing), `${JSON.stringify(dataset.preprocessing)}\n`);
 }
 
 /** Reads a run's model.json and weights as tfjs model artifacts (for `tf.io.fromMemory`). */
@@ -99,7 +113,7 @@ export async function readModelArtifacts(dir: string): Promise<tfjs.io.ModelArti
   try {
     json = JSON.parse(await readFile(join(dir, RUN_FILES.model), 'utf8'));
   } catch (e) {
-    throw new Error(`run folder '${dir}' has no readable ${RUN_FILES.model} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); was the run completed or stopped? Failed runs save no model`);
+    throw new Error(`run folder '${dir}' has no readable ${RUN_FILES.model} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); a run saves its model at the end of each epoch, so this one ended before its first epoch did`);
   }
   const buffers: Uint8Array[] = [];
   const weightSpecs: tfjs.io.WeightsManifestEntry[] = [];

@@ -1,19 +1,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { makeLoss } from '../../graph/compile.js';
 import type { DatasetRef } from '../../graph/document.js';
 import { encodeCsvFeatures } from '../datasets/csv.js';
 import { decodeImage, resizeInto } from '../datasets/images.js';
-import { asReconstruction, openDataset, wantsReconstruction } from '../datasets/index.js';
+import { asReconstruction, checkCompatibility, openDataset, wantsReconstruction } from '../datasets/index.js';
 import { charIndex, encodeChars, encodeWords, wordIndex } from '../datasets/text.js';
 import { sizeOf, type Preprocessing } from '../datasets/types.js';
 import { loadRun, type LoadedRun } from './artifacts.js';
+import { lossAndMetrics } from './losses.js';
 import { batchTensors, targetEncoding, type UsedBackend } from './trainer.js';
 
 /** Loss and metrics of a trained run on data. */
 export interface EvaluationResult {
   dataset: string;
-  /** 'validation' for the run's own validation split, 'all' for a given file. */
+  /** 'validation' for a dataset's validation split (the run's own, or a built-in one named), 'train' when it has none, 'all' for a given file. */
   split: 'validation' | 'train' | 'all';
   samples: number;
   metrics: Record<string, number>;
@@ -30,26 +30,35 @@ function outputSettings(run: LoadedRun): { loss: string; metrics: string[] } {
 }
 
 /**
- * Evaluates a run folder's model: on its own validation split by default, or on all of `data`
- * (encoded with the run's saved preprocessing).
+ * Evaluates a run folder's model: on its own validation split by default, on a named built-in dataset's
+ * validation split, or on all of a data file; always encoded with the run's saved preprocessing.
  */
 export async function evaluateRun(dir: string, options: { data?: DatasetRef; backend?: string; batchSize?: number } = {}): Promise<EvaluationResult> {
   const { tf } = await useBackend(options.backend ?? 'auto');
   const run = await loadRun(dir, tf);
   try {
     const { training } = run.settings;
+    // A built-in dataset named with --data is evaluated on its validation split, made as in training (same
+    // split, seed and limit), like the run's own dataset; a file given with --data is evaluated whole.
+    const whole = options.data !== undefined && options.data.kind !== 'builtin';
     const ref = options.data ?? run.settings.dataset;
     let dataset = await openDataset(ref, {
       baseDir: options.data ? process.cwd() : run.settings.baseDir,
-      validationSplit: options.data ? 0 : training.validationSplit,
+      validationSplit: whole ? 0 : training.validationSplit,
       seed: training.seed,
+      // Always the run's own encoding (vocabulary, standardisation, columns): the model knows no other.
       ...(run.preprocessing ? { preprocessing: run.preprocessing, inputShape: run.preprocessing.inputShape } : {}),
-      ...(!options.data && run.settings.limit !== null ? { limit: run.settings.limit } : {}),
+      ...(!whole && run.settings.limit !== null ? { limit: run.settings.limit } : {}),
     });
     if (run.graph && wantsReconstruction(run.graph, dataset.info)) dataset = asReconstruction(dataset);
-    const split = options.data || dataset.info.validationSamples === 0 ? 'train' : 'validation';
+    if (run.graph) {
+      const errors = checkCompatibility(run.graph, dataset.info).filter((i) => i.severity === 'error');
+      if (errors.length) throw new Error(`the run's model does not fit ${options.data ? 'this data' : 'its dataset'}: ${errors.map((e) => e.message).join('; ')}`);
+    }
+    const split = whole || dataset.info.validationSamples === 0 ? 'train' : 'validation';
     const { loss, metrics } = outputSettings(run);
-    run.model.compile({ optimizer: 'sgd', loss: makeLoss(tf, loss) as string, metrics });
+    // The same loss and metrics as training (masked for language models), so the numbers compare.
+    run.model.compile({ optimizer: 'sgd', ...(lossAndMetrics(tf, loss, metrics, dataset.info) as { loss: string; metrics: string[] }) });
     const names = run.model.metricsNames;
     const enc = targetEncoding(loss, dataset.info);
     const sums = new Array<number>(names.length).fill(0);
@@ -64,7 +73,7 @@ export async function evaluateRun(dir: string, options: { data?: DatasetRef; bac
     }
     const result: Record<string, number> = {};
     names.forEach((name, i) => (result[name] = n ? sums[i]! / n : NaN));
-    return { dataset: dataset.info.name, split: options.data ? 'all' : split, samples: n, metrics: result };
+    return { dataset: dataset.info.name, split: whole ? 'all' : split, samples: n, metrics: result };
   } finally {
     run.model.dispose();
   }

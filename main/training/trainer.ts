@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { StartCommand, TrainingEvent, RunFinishedEvent } from '../../graph/api/training.js';
 import { compileArgs, compileGraph, CompileError, type CompiledGraph } from '../../graph/compile.js';
-import { serializeGraph } from '../../graph/document.js';
 import type { Tf } from '../../graph/tfjs/all.js';
 import { asReconstruction, checkCompatibility, wantsReconstruction } from '../datasets/compat.js';
 import { openDataset } from '../datasets/index.js';
 import { seededRandom } from '../datasets/memory.js';
 import { DatasetError, type Batch, type Dataset, type DatasetInfo } from '../datasets/types.js';
-import { metricsCsv, RUN_FILES, saveModel, VALIDATION_FILE, type EpochRecord, type RunSettings, type RunSummary, type ValidationPredictions } from './artifacts.js';
+import { writeFileAtomic } from '../host/atomic-write.js';
+import { metricsCsv, RUN_FILES, saveModel, VALIDATION_FILE, writeRunMetadata, type EpochRecord, type RunSummary, type ValidationPredictions } from './artifacts.js';
+import { lossAndMetrics } from './losses.js';
 
 /** The backend a run trains on. */
 export interface UsedBackend {
@@ -79,6 +80,9 @@ type EventBody = TrainingEvent extends infer E ? (E extends TrainingEvent ? Omit
 export type TargetEncoding = { kind: 'oneHot'; depth: number } | { kind: 'sparse' } | { kind: 'binary' } | { kind: 'real' };
 
 export function targetEncoding(loss: string, info: DatasetInfo): TargetEncoding {
+  // Language models train with the padding-masked loss of losses.ts, a function: tfjs then checks targets against
+  // the full output shape (its sparse shortcut applies to its own sparse loss only), so they go one-hot.
+  if (info.task === 'languageModel' && (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy')) return { kind: 'oneHot', depth: info.vocabSize ?? 0 };
   if (info.task === 'classification' || info.task === 'languageModel') {
     if (loss === 'categoricalCrossentropy') return { kind: 'oneHot', depth: info.task === 'languageModel' ? (info.vocabSize ?? 0) : (info.classNames?.length ?? 0) };
     if (loss === 'sparseCategoricalCrossentropy') return { kind: 'sparse' };
@@ -116,10 +120,68 @@ function higherIsBetter(monitor: string): boolean {
   return /acc|precision|recall/i.test(monitor);
 }
 
+/** A number as people write it: 1e+29 rather than 1.0000000000000001e+29, 0.0003 rather than 0.00030000000000000003. */
+export function formatNumber(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+/**
+ * Sum of every trainable weight, a non-finite number when any weight is NaN or infinite. One small reduction
+ * per batch: a diverged classifier can report a finite loss (crossentropy clips NaN predictions on wasm) while
+ * its weights are already NaN, so the loss alone does not catch it.
+ */
+function weightChecksum(tf: Tf, model: tfjs.LayersModel): number {
+  const weights = model.trainableWeights;
+  if (weights.length === 0) return 0;
+  const sum = tf.tidy(() => tf.addN(weights.map((w) => tf.sum(w.read()))));
+  const v = sum.dataSync()[0]!;
+  sum.dispose();
+  return v;
+}
+
+function divergedMessage(what: string, value: number, epoch: number, batch: number, lr: number, detail = ''): string {
+  return `${what} became ${Number.isNaN(value) ? 'NaN' : 'infinite'} at epoch ${epoch}, batch ${batch}${detail}; training diverged. Lower the learning rate (now ${formatNumber(lr)}, try ${formatNumber(lr / 10)}), check the data for missing or huge values, or use a loss that matches the output activation`;
+}
+
+/**
+ * Keras' EarlyStopping (keras/src/callbacks/early_stopping.py) on our logs: an epoch improves when it beats the
+ * best by more than minDelta; every other epoch adds one to `wait`, and training stops once `wait` reaches
+ * `patience` (never after the first epoch). The best epoch is tracked whether or not stopping is enabled.
+ */
+export class EarlyStopping {
+  best: number | null = null;
+  bestEpoch: number | null = null;
+  wait = 0;
+
+  constructor(
+    readonly monitor: string,
+    private readonly minDelta: number,
+    private readonly patience: number,
+    private readonly higher = higherIsBetter(monitor),
+  ) {}
+
+  /** Folds in one epoch's monitored value; returns whether it improved and whether training should stop. */
+  update(epoch: number, value: number): { improved: boolean; stop: boolean } {
+    this.wait++;
+    // NaN compares false both ways, so a NaN epoch is never an improvement, as in Keras.
+    const improved = this.best === null ? !Number.isNaN(value) : this.higher ? value - this.minDelta > this.best : value + this.minDelta < this.best;
+    if (improved) {
+      this.best = value;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      return { improved, stop: false };
+    }
+    return { improved, stop: this.wait >= this.patience && epoch > 1 };
+  }
+}
+
 /**
  * Runs one training run start to finish in this process: opens and checks the dataset, compiles the
  * graph, trains with events, writes the artifacts. Never throws: every failure becomes a
  * `runFinished` event with status 'failed' and a reason, which is also the return value.
+ *
+ * The run folder is created once training starts (a run refused by its data check leaves nothing behind);
+ * from then on it always holds a loadable model: a checkpoint is written at every epoch end, atomically.
  */
 export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Promise<RunFinishedEvent> {
   const started = Date.now();
@@ -142,7 +204,8 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
   let trainingCpuMs = 0;
   let batchesCompleted = 0;
   let restoredBest = false;
-  let artifactDir: string | null = null;
+  let folder: string | null = null;
+  let where = '';
   let confusion: RunSummary['confusionMatrix'] = null;
   const validationSamples: ValidationPredictions['samples'] = [];
   let regression: ValidationPredictions['regression'] = null;
@@ -178,9 +241,9 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     tf.tidy(() => void (built = compileGraph(cmd.graph, tf, { training, compile: false })));
     const compiled = built as unknown as CompiledGraph;
     model = compiled.model;
-    model.compile(compileArgs(tf, compiled.outputs, training));
-    paramCount = model.countParams();
     const output = compiled.outputs[0]!;
+    model.compile({ ...compileArgs(tf, compiled.outputs, training), ...lossAndMetrics(tf, output.loss, output.metrics, info) });
+    paramCount = model.countParams();
     const enc = targetEncoding(output.loss, info);
     const names = model.metricsNames;
     const batchSize = training.batchSize;
@@ -198,22 +261,31 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       batchSize,
     });
 
+    // 3. The run folder, with what evaluate and predict need besides the weights, so a killed run is usable.
+    await mkdir(cmd.outDir, { recursive: true });
+    folder = cmd.outDir;
+    await writeRunMetadata(cmd, dataset);
+
     const es = training.earlyStopping;
     let monitor = es.monitor;
     if (info.validationSamples === 0 && monitor.startsWith('val_')) {
       if (es.enabled) send({ type: 'warning', message: `early stopping monitors '${monitor}' but there is no validation split (validationSplit is 0); monitoring '${monitor.slice(4)}' instead` });
       monitor = monitor.slice(4);
     }
-    const higher = higherIsBetter(monitor);
-    let bestValue: number | null = null;
-    let wait = 0;
+    const stopping = new EarlyStopping(monitor, es.minDelta, es.patience);
+    const restoreBest = es.enabled && es.restoreBestWeights;
     let step = 0;
+    let midEpoch = false;
     // Shared across epochs: only the last batch of an epoch may bypass the interval, so tiny epochs cannot flood the host.
     let lastSent = 0;
     const loopStart = Date.now();
     const cpuStart = process.cpuUsage();
+    const checkpoint = async (epoch: number, why: string): Promise<void> => {
+      await saveModel(tf, model!, cmd.outDir);
+      send({ type: 'checkpoint', epoch, path: join(cmd.outDir, RUN_FILES.model), reason: why });
+    };
 
-    // 3. The epoch loop.
+    // 4. The epoch loop.
     epochs: for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const epochStart = Date.now();
       const sums = new Array<number>(names.length).fill(0);
@@ -232,6 +304,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
           status = 'stopped';
           break epochs;
         }
+        where = ` in epoch ${epoch}, batch ${batchIndex + 1}`;
         const { x, y } = batchTensors(tf, batch, info, enc);
         let values: (number | tfjs.Scalar)[];
         try {
@@ -243,13 +316,12 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
         batchIndex++;
         step++;
         batchesCompleted = step;
+        midEpoch = true;
         seen += batch.size;
         const nums = values.map((v) => (typeof v === 'number' ? v : v.dataSync()[0]!));
-        if (!Number.isFinite(nums[0]!)) {
-          throw new RunFailure(
-            `the loss became ${Number.isNaN(nums[0]!) ? 'NaN' : 'infinite'} at epoch ${epoch}, batch ${batchIndex}; training diverged. Lower the learning rate (now ${training.learningRate}, try ${training.learningRate / 10}), check the data for missing or huge values, or use a loss that matches the output activation`,
-          );
-        }
+        if (!Number.isFinite(nums[0]!)) throw new RunFailure(divergedMessage('the loss', nums[0]!, epoch, batchIndex, training.learningRate));
+        const checksum = weightChecksum(tf, model);
+        if (!Number.isFinite(checksum)) throw new RunFailure(divergedMessage('the weights', checksum, epoch, batchIndex, training.learningRate, ` although the loss still reads ${nums[0]!.toFixed(4)}`));
         nums.forEach((v, i) => (sums[i]! += v * batch.size));
         const now = Date.now();
         if (now - lastSent >= interval || batchIndex === batchesPerEpoch) {
@@ -259,6 +331,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
           lastSent = Date.now();
         }
       }
+      where = ` after epoch ${epoch}`;
       if (seen === 0) break;
 
       // Validation, batch by batch so it also streams.
@@ -278,47 +351,61 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
         }
         names.forEach((n, i) => (logs[`val_${n}`] = vsums[i]! / vseen));
       }
+      midEpoch = false;
       const durationMs = Date.now() - epochStart;
       history.push({ epoch, durationMs, metrics: { ...logs } });
-      const { loss: trainLoss, ...rest } = logs;
-      send({ type: 'epoch', epoch, loss: trainLoss ?? null, metrics: rest, durationMs });
+      // As in Keras' epoch logs, `metrics` holds loss too; `loss` is also a field of its own.
+      send({ type: 'epoch', epoch, loss: logs.loss ?? null, metrics: { ...logs }, durationMs });
 
-      // Best epoch and early stopping (Keras semantics: improvement must beat the best by minDelta).
+      // Best epoch, early stopping and this epoch's checkpoint.
       const value = logs[monitor];
+      let improved = false;
+      let stop = false;
       if (value === undefined) {
         if (epoch === 1 && es.enabled) send({ type: 'warning', message: `early stopping monitors '${monitor}', which this run does not report; available: ${Object.keys(logs).join(', ')}` });
       } else if (value !== null) {
-        const improved = bestValue === null || (higher ? value > bestValue + es.minDelta : value < bestValue - es.minDelta);
+        if (restoreBest && !bestWeights) bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+        ({ improved, stop } = stopping.update(epoch, value));
         if (improved) {
-          bestValue = value;
           bestEpoch = epoch;
           bestMetrics = { ...logs };
-          wait = 0;
-          if (es.enabled && es.restoreBestWeights) {
-            if (bestWeights) tf.dispose(bestWeights);
+          if (restoreBest) {
+            tf.dispose(bestWeights!);
             bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
           }
-        } else if (es.enabled && ++wait > es.patience) {
-          send({ type: 'log', message: `early stopping at epoch ${epoch}: '${monitor}' has not improved for ${es.patience + 1} epoch${es.patience === 0 ? '' : 's'} (best ${bestValue} at epoch ${bestEpoch})` });
-          break;
         }
+      }
+      // The checkpoint holds what the run would end with if it stopped now: the best weights so far when
+      // they are to be restored, the latest otherwise.
+      await writeFileAtomic(join(cmd.outDir, RUN_FILES.metrics), metricsCsv(history));
+      if (!restoreBest || bestEpoch === null) await checkpoint(epoch, 'epoch end');
+      else if (improved) await checkpoint(epoch, `best ${monitor} so far`);
+      if (stop && es.enabled) {
+        const by = es.minDelta > 0 ? ` by more than ${formatNumber(es.minDelta)}` : '';
+        send({ type: 'log', message: `early stopping at epoch ${epoch}: '${monitor}' has not improved${by} for ${stopping.wait} epoch${stopping.wait === 1 ? '' : 's'} (patience ${es.patience}; best ${formatNumber(stopping.best!)} at epoch ${stopping.bestEpoch})` });
+        break;
       }
       if (control.stopRequested) {
         status = 'stopped';
         break;
       }
     }
+    where = '';
     trainingMs = Date.now() - loopStart;
     const cpu = process.cpuUsage(cpuStart);
     trainingCpuMs = (cpu.user + cpu.system) / 1000;
 
-    if (status === 'completed' && bestWeights && bestEpoch !== null && bestEpoch !== history.length) {
+    // Keras restores the best weights at the end of training however it ended (out of epochs, early stop);
+    // a stop from the user ends training the same way. A stop in mid-epoch leaves weights of no epoch at all.
+    if (restoreBest && bestWeights && bestEpoch !== null && (bestEpoch !== history.length || midEpoch)) {
       model.setWeights(bestWeights);
       restoredBest = true;
-      send({ type: 'log', message: `restored the weights of epoch ${bestEpoch}, the best by '${monitor}'` });
+      send({ type: 'log', message: `restored the weights of epoch ${bestEpoch}, the best by '${monitor}' (${formatNumber(bestMetrics![monitor]!)})` });
+    } else if (!restoreBest && bestEpoch !== null && bestEpoch !== history.length) {
+      send({ type: 'log', message: `kept the weights of the last epoch; epoch ${bestEpoch} had the best '${monitor}' (${formatNumber(bestMetrics![monitor]!)}); enable early stopping with restoreBestWeights to keep the best` });
     }
 
-    // 4. Confusion matrix on the validation split.
+    // 5. Confusion matrix on the validation split.
     if (info.task === 'classification' && info.validationSamples > 0 && info.classNames) {
       const k = info.classNames.length;
       const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
@@ -360,68 +447,61 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     }
 
     await hooks.afterTraining?.(model, tf);
-    // 5. The model.
-    await mkdir(cmd.outDir, { recursive: true });
-    await saveModel(tf, model, cmd.outDir);
-    artifactDir = cmd.outDir;
-    send({ type: 'checkpoint', epoch: restoredBest ? bestEpoch! : history.length, path: join(cmd.outDir, RUN_FILES.model), reason: restoredBest ? 'best weights' : status === 'stopped' ? 'stopped by user' : 'final weights' });
+    // 6. The final model.
+    await checkpoint(restoredBest ? bestEpoch! : history.length, restoredBest ? 'best weights' : status === 'stopped' ? 'stopped by user' : 'final weights');
   } catch (e) {
     status = 'failed';
     if (e instanceof RunFailure || e instanceof CompileError || e instanceof DatasetError || (e as Error)?.name === 'BackendUnavailableError') reason = (e as Error).message;
     else {
       const msg = (e as Error)?.message ?? String(e);
       reason = /out of memory|Array buffer allocation failed|allocation failed/i.test(msg)
-        ? `ran out of memory (${msg}); use a smaller batch size or model`
-        : `training failed: ${msg}`;
+        ? `ran out of memory${where} (${msg}); use a smaller batch size or model`
+        : `unexpected error${where}: ${msg}`;
     }
   } finally {
     Math.random = realRandom;
   }
 
-  // 6. Metadata, history and summary are written for every run that got as far as the data, failed or not.
+  // 7. History and summary, for every run that got as far as training, failed or not.
   const finalMetrics = history.length ? history[history.length - 1]!.metrics : null;
   const finished = Date.now();
-  try {
-    await mkdir(cmd.outDir, { recursive: true });
-    const settings: RunSettings = { runId: cmd.runId, training, dataset: cmd.dataset, baseDir: cmd.baseDir, backend: cmd.backend, limit: cmd.limit ?? null };
-    const summary: RunSummary = {
-      runId: cmd.runId,
-      graphName: cmd.graph.name,
-      status,
-      reason,
-      backend: used?.backend ?? null,
-      device: used?.device ?? null,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date(finished).toISOString(),
-      durationMs: finished - started,
-      trainingMs,
-      trainingCpuMs,
-      epochsCompleted: history.length,
-      batchesCompleted,
-      paramCount,
-      trainSamples: info?.trainSamples ?? null,
-      validationSamples: info?.validationSamples ?? null,
-      bestEpoch,
-      bestMetrics,
-      finalMetrics,
-      confusionMatrix: confusion,
-      restoredBestWeights: restoredBest,
-    };
-    await writeFile(join(cmd.outDir, RUN_FILES.graph), serializeGraph({ ...cmd.graph, training }));
-    await writeFile(join(cmd.outDir, RUN_FILES.settings), `${JSON.stringify(settings, null, 2)}\n`);
-    if (dataset) await writeFile(join(cmd.outDir, RUN_FILES.preprocessing), `${JSON.stringify(dataset.preprocessing)}\n`);
-    await writeFile(join(cmd.outDir, RUN_FILES.metrics), metricsCsv(history));
-    await writeFile(join(cmd.outDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
-    if (validationSamples.length || regression) await writeFile(join(cmd.outDir, VALIDATION_FILE), JSON.stringify({ samples: validationSamples, regression }));
-    artifactDir ??= status === 'failed' ? cmd.outDir : null;
-  } catch (e) {
-    if (status !== 'failed') {
-      status = 'failed';
-      reason = `could not write the run folder '${cmd.outDir}': ${(e as Error).message}`;
+  if (folder) {
+    try {
+      const summary: RunSummary = {
+        runId: cmd.runId,
+        graphName: cmd.graph.name,
+        status,
+        reason,
+        backend: used?.backend ?? null,
+        device: used?.device ?? null,
+        startedAt: new Date(started).toISOString(),
+        finishedAt: new Date(finished).toISOString(),
+        durationMs: finished - started,
+        trainingMs,
+        trainingCpuMs,
+        epochsCompleted: history.length,
+        batchesCompleted,
+        paramCount,
+        trainSamples: info?.trainSamples ?? null,
+        validationSamples: info?.validationSamples ?? null,
+        bestEpoch,
+        bestMetrics,
+        finalMetrics,
+        confusionMatrix: confusion,
+        restoredBestWeights: restoredBest,
+      };
+      await writeFileAtomic(join(folder, RUN_FILES.metrics), metricsCsv(history));
+      await writeFileAtomic(join(folder, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+      if (validationSamples.length || regression) await writeFile(join(folder, VALIDATION_FILE), JSON.stringify({ samples: validationSamples, regression }));
+    } catch (e) {
+      if (status !== 'failed') {
+        status = 'failed';
+        reason = `could not write the run folder '${cmd.outDir}': ${(e as Error).message}`;
+      }
     }
   }
 
-  // 7. Free every tensor this run made, so consecutive runs in one process do not leak.
+  // 8. Free every tensor this run made, so consecutive runs in one process do not leak.
   if (used) {
     if (bestWeights) used.tf.dispose(bestWeights);
     if (model) {
@@ -439,7 +519,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     bestEpoch,
     bestMetrics,
     finalMetrics,
-    artifactDir,
+    artifactDir: folder,
     durationMs: Date.now() - started,
   };
   hooks.emit(event);

@@ -154,7 +154,7 @@ export function LatestValues({ state }: { state: RunState | null }) {
   if (!state) return null;
   const last = state.history[state.history.length - 1];
   if (!last) return null;
-  const entries: [string, number | null][] = [['loss', last.loss], ...Object.entries(last.metrics)];
+  const entries: [string, number | null][] = [['loss', last.loss], ...Object.entries(last.metrics).filter(([k]) => k !== 'loss')];
   return (
     <span className="tl-latest" data-testid="latest-values">
       {entries.map(([k, v]) => (

@@ -127,6 +127,8 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       let valAtStep = state.valAtStep;
       const endStep = state.started ? action.epoch * state.started.batchesPerEpoch : state.step;
       for (const [k, v] of Object.entries(action.metrics)) {
+        // Epoch metrics carry loss too (as Keras logs do); it is already charted from action.loss.
+        if (k === 'loss') continue;
         epochSeries = appendTo(epochSeries, k, x, v);
         if (k.startsWith('val_')) valAtStep = appendTo(valAtStep, k, Math.min(endStep, Math.max(state.step, 1)), v);
       }

@@ -30,23 +30,37 @@ describe('tensorloom train / evaluate / predict', () => {
     expect(batch.type === 'batch' && batch.samplesPerSecond).toBeGreaterThan(0);
     const epochs = events.filter((e) => e.type === 'epoch');
     expect(epochs).toHaveLength(3);
-    expect(Object.keys(epochs[0]!.type === 'epoch' ? epochs[0]!.metrics : {})).toEqual(['acc', 'val_loss', 'val_acc']);
+    expect(Object.keys(epochs[0]!.type === 'epoch' ? epochs[0]!.metrics : {})).toEqual(['loss', 'acc', 'val_loss', 'val_acc']);
     expect(events.some((e) => e.type === 'checkpoint')).toBe(true);
   });
 
-  it('evaluate reports the validation loss the run ended with; predict names classes', () => {
+  it('evaluate reports the validation loss the run ended with, with --data iris too (the run\'s standardisation); predict names classes', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
-    const ev = cli('evaluate', 'run', '--json', '--backend', 'cpu');
-    expect(ev.status).toBe(0);
-    const result = JSON.parse(ev.stdout);
-    expect(result).toMatchObject({ dataset: 'iris', split: 'validation', samples: 30 });
-    expect(result.metrics.loss).toBeCloseTo(summary.finalMetrics.val_loss, 4);
+    for (const extra of [[], ['--data', 'iris']]) {
+      const ev = cli('evaluate', 'run', '--json', '--backend', 'cpu', ...extra);
+      expect(ev.status).toBe(0);
+      // Silent on stderr: no TensorFlow.js banner.
+      expect(ev.stderr).toBe('');
+      const result = JSON.parse(ev.stdout);
+      expect(result).toMatchObject({ dataset: 'iris', split: 'validation', samples: 30 });
+      expect(result.metrics.loss).toBeCloseTo(summary.finalMetrics.val_loss, 5);
+    }
     const pr = cli('predict', 'run', '5.1,3.5,1.4,0.2', '--backend', 'cpu');
     expect(pr.status).toBe(0);
+    expect(pr.stderr).toBe('');
     expect(pr.stdout).toMatch(/^5\.1,3\.5,1\.4,0\.2: setosa \(\d+\.\d%\)/);
     const bad = cli('predict', 'run', '5.1,3.5', '--backend', 'cpu');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("input '5.1,3.5' must be 4 numbers");
+  });
+
+  it('predict piped into head exits quietly when the pipe closes', () => {
+    const many = Array.from({ length: 3000 }, () => '5.1,3.5,1.4,0.2');
+    // bash exits with predict's own status (PIPESTATUS), not head's.
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" predict run ${many.join(' ')} --backend cpu | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+    expect(r.stdout).toMatch(/^5\.1,3\.5,1\.4,0\.2: setosa \(\d+\.\d%\)[^\n]*\n$/);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('human output shows a line per epoch with loss, metrics, samples/s and ETA', () => {
@@ -55,6 +69,8 @@ describe('tensorloom train / evaluate / predict', () => {
     expect(r.stdout).toMatch(/^Training on cpu .*131 parameters, 120 training \/ 30 validation samples, 2 epochs of 8 batches$/m);
     expect(r.stdout).toMatch(/^Epoch 1\/2 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4} {2}\d+ samples\/s {2}\d+s {2}ETA \d+s$/m);
     expect(r.stdout).toMatch(/^Training completed in \d+s; best epoch \d/m);
+    const one = cli('train', graphFile, '--epochs', '1', '--batch-size', '200', '--backend', 'cpu', '--out', 'run3');
+    expect(one.stdout).toMatch(/validation samples, 1 epoch of 1 batch$/m);
   });
 
   it('trains on a CSV given with --data, and a failed run exits 1 with the reason', () => {
@@ -74,6 +90,13 @@ describe('tensorloom train / evaluate / predict', () => {
     const fail = cli('train', graphFile, '--data', 'mnist', '--epochs', '1', '--backend', 'cpu', '--out', 'bad');
     expect(fail.status).toBe(1);
     expect(fail.stderr).toContain("Training failed: Input 'features' expects [4] but dataset 'mnist' yields [28, 28, 1]");
+    // Refused before training: no run folder, and none announced.
+    expect(fail.stdout).not.toContain('Run folder');
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    const diverged = cli('train', graphFile, '--epochs', '1', '--lr', '1e30', '--backend', 'cpu', '--out', 'nan');
+    expect(diverged.status).toBe(1);
+    expect(diverged.stderr).toMatch(/^Training failed: the (loss|weights) became NaN at epoch 1, batch \d+.*\(now 1e\+30, try 1e\+29\)/m);
+    expect(diverged.stderr).not.toMatch(/[Tt]raining failed: training failed/);
     const missing = cli('train', graphFile, '--data', 'nowhere/flowers.csv');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("dataset file 'nowhere/flowers.csv' was not found");

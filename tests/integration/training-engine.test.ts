@@ -1,14 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BatchEvent, StartCommand, TrainingEvent } from '../../graph/api/training.js';
+import type { BatchEvent, EpochEvent, StartCommand, TrainingEvent } from '../../graph/api/training.js';
 import type { Graph } from '../../graph/document.js';
 import { GraphBuilder } from '../../graph/templates/builder.js';
 import { getTemplate } from '../../graph/templates/index.js';
 import { loadRun, type RunSummary } from '../../main/training/artifacts.js';
-import { runTraining, type TrainingHooks } from '../../main/training/trainer.js';
+import { evaluateRun } from '../../main/training/evaluate.js';
+import { formatNumber, runTraining, type TrainingHooks } from '../../main/training/trainer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-engine-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,6 +83,29 @@ describe('failures become a failed runFinished with a reason', () => {
     expect(events.at(-1)).toBe(finished);
   });
 
+  it('a classifier whose weights turn NaN fails on wasm too, though its clipped loss stays finite', async () => {
+    const graph = iris();
+    const { finished } = await train(command(graph, { backend: 'wasm' }, { optimizer: 'sgd', learningRate: 1e30, epochs: 3 }));
+    expect(finished.status).toBe('failed');
+    expect(finished.reason).toMatch(/^the (weights|loss) became (NaN|infinite) at epoch 1, batch \d+.*; training diverged\. Lower the learning rate \(now 1e\+30, try 1e\+29\)/);
+    // No epoch finished, so no checkpoint: a NaN model is never saved.
+    expect(existsSync(join(finished.artifactDir!, 'model.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(finished.artifactDir!, 'summary.json'), 'utf8')).status).toBe('failed');
+  });
+
+  it('learning-rate hints read like numbers people write', () => {
+    expect([1e30 / 10, 0.003 / 10, 0.001, 1e12, 0.5].map(formatNumber)).toEqual(['1e+29', '0.0003', '0.001', '1000000000000', '0.5']);
+  });
+
+  it('an error inside training names where it happened without repeating "training failed"', async () => {
+    const { finished } = await train(command(iris(), {}, { epochs: 2 }), {
+      afterTraining: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    expect(finished.reason).toBe('unexpected error: disk on fire');
+  });
+
   it('a bad dataset path says which file and where it looked', async () => {
     const { finished } = await train(command(iris(), { dataset: { kind: 'csv', path: 'missing/flowers.csv', target: 'species' }, baseDir: dir }));
     expect(finished.status).toBe('failed');
@@ -89,10 +113,14 @@ describe('failures become a failed runFinished with a reason', () => {
   });
 
   it('a shape mismatch is reported before training starts', async () => {
-    const { finished, events } = await train(command(iris(), { dataset: { kind: 'builtin', name: 'mnist' } }));
+    const cmd = command(iris(), { dataset: { kind: 'builtin', name: 'mnist' } });
+    const { finished, events } = await train(cmd);
     expect(finished.reason).toContain("Input 'features' expects [4] but dataset 'mnist' yields [28, 28, 1]");
     expect(finished.reason).toContain("Output 'species' has 3 units but dataset 'mnist' has 10 classes");
     expect(events.some((e) => e.type === 'runStarted')).toBe(false);
+    // Refused before training: no run folder is left behind.
+    expect(finished.artifactDir).toBeNull();
+    expect(existsSync(cmd.outDir)).toBe(false);
   });
 });
 
@@ -121,14 +149,50 @@ describe('run behaviour', () => {
     expect(b.finished.finalMetrics).toEqual(a.finished.finalMetrics);
   });
 
-  it('early stopping stops when val_loss stops improving by minDelta and restores the best weights', async () => {
+  it('early stopping as in Keras: patience 1 stops at the first epoch that does not improve by minDelta, and model.json holds the best epoch', async () => {
     const { finished, events } = await train(command(iris(), {}, { epochs: 20, earlyStopping: { enabled: true, monitor: 'val_loss', patience: 1, minDelta: 5, restoreBestWeights: true } }));
     expect(finished.status).toBe('completed');
-    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(3);
+    // Keras: epoch 1 improves on +inf; epoch 2 does not beat it by 5, wait = 1 >= patience, so training stops there.
+    const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
+    expect(epochs).toHaveLength(2);
     expect(finished.bestEpoch).toBe(1);
-    expect(events.some((e) => e.type === 'log' && /^early stopping at epoch 3/.test(e.message))).toBe(true);
+    expect(events.some((e) => e.type === 'log' && /^early stopping at epoch 2: 'val_loss' has not improved by more than 5 for 1 epoch \(patience 1/.test(e.message))).toBe(true);
+    expect(events.some((e) => e.type === 'log' && /^restored the weights of epoch 1, the best by 'val_loss'/.test(e.message))).toBe(true);
     const summary = JSON.parse(readFileSync(join(finished.artifactDir!, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.restoredBestWeights).toBe(true);
+    expect(events.filter((e) => e.type === 'checkpoint').at(-1)).toMatchObject({ epoch: 1, reason: 'best weights' });
+    // The saved weights really are epoch 1's: evaluated again they give epoch 1's validation loss, not epoch 2's.
+    const again = await evaluateRun(finished.artifactDir!, { backend: 'cpu' });
+    expect(again.metrics.loss).toBeCloseTo(epochs[0]!.metrics.val_loss!, 5);
+    expect(Math.abs(again.metrics.loss! - epochs[1]!.metrics.val_loss!)).toBeGreaterThan(1e-4);
+  });
+
+  it('without restoreBestWeights early stopping keeps the last weights, and says which epoch was best', async () => {
+    const { finished, events } = await train(command(iris(), {}, { epochs: 20, earlyStopping: { enabled: true, monitor: 'val_loss', patience: 2, minDelta: 5, restoreBestWeights: false } }));
+    const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
+    expect(epochs).toHaveLength(3);
+    expect(finished.bestEpoch).toBe(1);
+    expect(events.some((e) => e.type === 'log' && /^kept the weights of the last epoch; epoch 1 had the best 'val_loss'/.test(e.message))).toBe(true);
+    const again = await evaluateRun(finished.artifactDir!, { backend: 'cpu' });
+    expect(again.metrics.loss).toBeCloseTo(epochs[2]!.metrics.val_loss!, 5);
+  });
+
+  it('writes a checkpoint at every epoch end (the best so far when restoring), then the final one', async () => {
+    const plain = await train(command(iris(), {}, { epochs: 3 }));
+    expect(plain.events.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && [e.epoch, e.reason])).toEqual([[1, 'epoch end'], [2, 'epoch end'], [3, 'epoch end'], [3, 'final weights']]);
+    // With restoring on, only improving epochs are saved, so a killed run keeps the best so far.
+    const best = await train(command(iris(), {}, { epochs: 4, earlyStopping: { enabled: true, monitor: 'val_loss', patience: 5, minDelta: 5, restoreBestWeights: true } }));
+    expect(best.events.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && [e.epoch, e.reason])).toEqual([[1, 'best val_loss so far'], [1, 'best weights']]);
+    // Each checkpoint lands between events: the epoch event, then its checkpoint, then the next epoch's batches.
+    const types = plain.events.map((e) => e.type).filter((t) => t !== 'batch' && t !== 'log');
+    expect(types).toEqual(['runStarted', 'epoch', 'checkpoint', 'epoch', 'checkpoint', 'epoch', 'checkpoint', 'checkpoint', 'runFinished']);
+  });
+
+  it("epoch events carry loss in metrics too, as Keras' epoch logs do", async () => {
+    const { events } = await train(command(iris(), {}, { epochs: 1 }));
+    const epoch = events.find((e): e is EpochEvent => e.type === 'epoch')!;
+    expect(Object.keys(epoch.metrics)).toEqual(['loss', 'acc', 'val_loss', 'val_acc']);
+    expect(epoch.metrics.loss).toBe(epoch.loss);
   });
 
   it('batch events are throttled to ~20/s, the last batch of each epoch and every epoch always sent', async () => {
