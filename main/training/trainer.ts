@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { StartCommand, TrainingEvent, RunFinishedEvent } from '../../graph/api/training.js';
-import { compileArgs, compileGraph, CompileError, type CompiledGraph } from '../../graph/compile.js';
+import { applyLossWeights, compileArgs, compileGraph, CompileError, type CompiledGraph } from '../../graph/compile.js';
 import type { Tf } from '../../graph/tfjs/all.js';
 import { asReconstruction, checkCompatibility, wantsReconstruction } from '../datasets/compat.js';
 import { openDataset } from '../datasets/index.js';
@@ -243,6 +243,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     model = compiled.model;
     const output = compiled.outputs[0]!;
     model.compile({ ...compileArgs(tf, compiled.outputs, training), ...lossAndMetrics(tf, output.loss, output.metrics, info) });
+    applyLossWeights(tf, model, compiled.outputs);
     paramCount = model.countParams();
     const enc = targetEncoding(output.loss, info);
     const names = model.metricsNames;
