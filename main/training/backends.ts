@@ -1,6 +1,6 @@
 // Chooses the compute backend for training: native CUDA, native CPU, WebAssembly or plain JS, in
 // that order, and says why each faster one was passed over.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
@@ -63,53 +63,61 @@ function isInstalled(pkg: string): boolean {
   }
 }
 
-/**
- * tfjs-node 4.22.0 (the last release) calls `util.isNullOrUndefined`, `util.isArray` and other
- * `util.is*` helpers that Node 23 removed, so on Node 24 (recent Electron) its first op throws
- * "util_1.isNullOrUndefined is not a function". The upstream fix (tensorflow/tfjs#8425) is merged
- * but unreleased. tfjs-node is CommonJS and reads them from the shared `util` module object at
- * call time, so defining the missing ones before the import restores it; existing ones are kept.
- */
+// tfjs-node 4.22.0 (the last release) calls `util.isNullOrUndefined`, `util.isArray` and other `util.is*`
+// helpers that Node 23 removed, so on Node 24 (recent Electron) its first op throws "util_1.isNullOrUndefined is
+// not a function". The upstream fix (tensorflow/tfjs#8425) is merged but unreleased. tfjs-node is CommonJS and
+// reads them from the shared `util` module object at call time, so defining the missing ones before it loads
+// restores it; existing ones are kept. One table serves this process and the GPU probe's child process (whose
+// script gets each function's source), so the two cannot drift apart.
+const UTIL_SHIMS: Record<string, (v: unknown) => boolean> = {
+  isArray: (v) => Array.isArray(v),
+  isBoolean: (v) => typeof v === 'boolean',
+  isBuffer: (v) => Buffer.isBuffer(v),
+  isDate: (v) => v instanceof Date,
+  isError: (v) => v instanceof Error,
+  isFunction: (v) => typeof v === 'function',
+  isNull: (v) => v === null,
+  isNullOrUndefined: (v) => v === null || v === undefined,
+  isNumber: (v) => typeof v === 'number',
+  isObject: (v) => v !== null && typeof v === 'object',
+  isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
+  isRegExp: (v) => v instanceof RegExp,
+  isString: (v) => typeof v === 'string',
+  isSymbol: (v) => typeof v === 'symbol',
+  isUndefined: (v) => v === undefined,
+};
+
+/** Defines the `util.is*` helpers tfjs-node 4.22 needs and Node 23+ removed (see UTIL_SHIMS); keeps existing ones. */
 export function shimNodeUtilForTfjsNode(target: Record<string, unknown> = util as unknown as Record<string, unknown>): void {
-  const shims: Record<string, (v: unknown) => boolean> = {
-    isArray: (v) => Array.isArray(v),
-    isBoolean: (v) => typeof v === 'boolean',
-    isBuffer: (v) => Buffer.isBuffer(v),
-    isDate: (v) => v instanceof Date,
-    isError: (v) => v instanceof Error,
-    isFunction: (v) => typeof v === 'function',
-    isNull: (v) => v === null,
-    isNullOrUndefined: (v) => v === null || v === undefined,
-    isNumber: (v) => typeof v === 'number',
-    isObject: (v) => v !== null && typeof v === 'object',
-    isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
-    isRegExp: (v) => v instanceof RegExp,
-    isString: (v) => typeof v === 'string',
-    isSymbol: (v) => typeof v === 'symbol',
-    isUndefined: (v) => v === undefined,
-  };
-  for (const [name, fn] of Object.entries(shims)) if (typeof target[name] !== 'function') target[name] = fn;
+  for (const [name, fn] of Object.entries(UTIL_SHIMS)) if (typeof target[name] !== 'function') target[name] = fn;
+}
+
+/** The same shim as JavaScript source for a child process: `utilShimSource("require('util')")`. */
+export function utilShimSource(target: string): string {
+  const entries = Object.entries(UTIL_SHIMS).map(([name, fn]) => `${JSON.stringify(name)}: ${fn.toString()}`);
+  return `{ const u = ${target}; const shims = { ${entries.join(', ')} }; for (const k of Object.keys(shims)) if (typeof u[k] !== 'function') u[k] = shims[k]; }`;
 }
 
 // The GPU check runs in a child process: TensorFlow logs which devices it created (and which CUDA
 // libraries it could not load) on native stderr, which this process cannot read, and a broken
 // CUDA install can abort the process outright.
-const GPU_PROBE = `
-const util = require('util');
-if (typeof util.isNullOrUndefined !== 'function') util.isNullOrUndefined = (v) => v === null || v === undefined;
-if (typeof util.isArray !== 'function') util.isArray = Array.isArray;
-const tf = require(${JSON.stringify(PACKAGES.gpu)});
+function gpuProbeScript(pkg: string): string {
+  return `${utilShimSource("require('util')")}
+const tf = require(${JSON.stringify(pkg)});
 tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync();
 console.log('probe-ok');
 `;
+}
 
-interface GpuProbe {
+/** What the GPU probe found: a device name, or why there is none. */
+export interface GpuProbe {
   ok: boolean;
   device?: string;
   reason?: string;
 }
 
-let gpuProbeCache: GpuProbe | undefined;
+// One probe per process: the answer does not change while the app runs, and concurrent callers share it.
+let gpuProbeCache: Promise<GpuProbe> | undefined;
 
 /** Parses TensorFlow's log of a tfjs-node-gpu start-up: did it create a GPU device, and which. */
 export function parseGpuProbe(stdout: string, stderr: string, status: number | null): GpuProbe {
@@ -124,17 +132,38 @@ export function parseGpuProbe(stdout: string, stderr: string, status: number | n
   return { ok: false, reason: `${PACKAGES.gpu} loaded but TensorFlow created no GPU device (no NVIDIA GPU or driver visible)` };
 }
 
-function probeGpu(): GpuProbe {
-  if (gpuProbeCache) return gpuProbeCache;
-  if (!isInstalled(PACKAGES.gpu)) return (gpuProbeCache = { ok: false, reason: `${PACKAGES.gpu} is not installed (${INSTALL_HINT.gpu})` });
-  const r = spawnSync(process.execPath, ['-e', GPU_PROBE], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    // Electron's binary acts as plain Node with this; TF must log device creation (level 0).
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '0' },
+/**
+ * Runs the GPU probe child process without blocking the event loop (it may take a minute on a first CUDA
+ * start, and the Electron main process and `tensorloom serve` call this from appInfo). `pkg` is the package or
+ * file the child requires; tests point it at a stand-in.
+ */
+export function probeGpuAsync(pkg: string = PACKAGES.gpu, timeoutMs = 120_000): Promise<GpuProbe> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(process.execPath, ['-e', gpuProbeScript(pkg)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Electron's binary acts as plain Node with this; TF must log device creation (level 0).
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '0' },
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ ok: false, reason: `${PACKAGES.gpu} could not be probed: ${e.message}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL' && !stdout.includes('probe-ok')) resolve({ ok: false, reason: `${PACKAGES.gpu} did not finish loading within ${timeoutMs / 1000} s` });
+      else resolve(parseGpuProbe(stdout, stderr, code));
+    });
   });
-  gpuProbeCache = parseGpuProbe(r.stdout ?? '', r.stderr ?? '', r.status);
-  return gpuProbeCache;
+}
+
+function probeGpu(): Promise<GpuProbe> {
+  if (!isInstalled(PACKAGES.gpu)) return Promise.resolve({ ok: false, reason: `${PACKAGES.gpu} is not installed (${INSTALL_HINT.gpu})` });
+  return (gpuProbeCache ??= probeGpuAsync());
 }
 
 async function importNative(pkg: string): Promise<Tf> {
@@ -149,7 +178,7 @@ async function importNative(pkg: string): Promise<Tf> {
 type Attempt = { ok: true; selected: Omit<SelectedBackend, 'notes'> } | { ok: false; reason: string };
 
 async function tryGpu(): Promise<Attempt> {
-  const probe = probeGpu();
+  const probe = await probeGpu();
   if (!probe.ok) return { ok: false, reason: probe.reason! };
   try {
     return { ok: true, selected: { tf: await importNative(PACKAGES.gpu), backend: 'gpu', device: probe.device! } };
@@ -217,12 +246,13 @@ export async function selectBackend(preference: BackendPreference): Promise<Sele
 
 /**
  * Every backend's availability and device, without changing the active backend. The native ones
- * are judged by installation and the GPU probe, not by loading them into this process.
+ * are judged by installation and the GPU probe, not by loading them into this process. Never blocks
+ * the event loop: the GPU probe is an asynchronous child process, so hosts may await it from appInfo.
  */
 export async function listBackends(): Promise<BackendAvailability[]> {
   const cpus = os.cpus().length;
   const out: BackendAvailability[] = [];
-  const gpu = probeGpu();
+  const gpu = await probeGpu();
   out.push(gpu.ok ? { backend: 'gpu', available: true, device: gpu.device! } : { backend: 'gpu', available: false, reason: gpu.reason! });
   const nodePkg = isInstalled(PACKAGES.node) || isInstalled(PACKAGES.gpu);
   out.push(nodePkg ? { backend: 'node', available: true, device: cpuDevice(cpus) } : { backend: 'node', available: false, reason: `${PACKAGES.node} is not installed (${INSTALL_HINT.node})` });

@@ -1,7 +1,11 @@
 // On this machine neither native package is installed, so auto selection must land on wasm and
 // say why gpu and node were skipped; an explicit unavailable choice must fail with the fix.
 import { describe, expect, it } from 'vitest';
-import { BackendUnavailableError, listBackends, parseGpuProbe, selectBackend, shimNodeUtilForTfjsNode } from '../../main/training/backends.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { BackendUnavailableError, listBackends, parseGpuProbe, probeGpuAsync, selectBackend, shimNodeUtilForTfjsNode, utilShimSource } from '../../main/training/backends.js';
 
 describe('selectBackend', () => {
   it('auto picks wasm here and explains the skipped gpu and node backends', async () => {
@@ -74,5 +78,49 @@ describe('GPU probe and Node 24 shim', () => {
     expect(mod.isArray).toBe(keep);
     const isNullOrUndefined = mod.isNullOrUndefined as (v: unknown) => boolean;
     expect([isNullOrUndefined(null), isNullOrUndefined(undefined), isNullOrUndefined(0)]).toEqual([true, true, false]);
+  });
+
+  it('the child-process probe gets the very same shim: every helper, with the same answers', () => {
+    const inProcess: Record<string, unknown> = {};
+    shimNodeUtilForTfjsNode(inProcess);
+    const child: Record<string, unknown> = {};
+    (vm.runInThisContext(`(function (target) { ${utilShimSource('target')} })`) as (t: object) => void)(child);
+    expect(Object.keys(child).sort()).toEqual(Object.keys(inProcess).sort());
+    expect(Object.keys(child)).toHaveLength(15);
+    const samples = [null, undefined, 0, 'a', true, [], {}, () => 1, new Date(0), /x/, new Error('e'), Symbol('s'), Buffer.from('b')];
+    for (const name of Object.keys(inProcess)) {
+      const a = inProcess[name] as (v: unknown) => boolean;
+      const b = child[name] as (v: unknown) => boolean;
+      for (const v of samples) expect(b(v), `${name}(${String(v)})`).toBe(a(v));
+    }
+  });
+});
+
+describe('GPU probe without blocking', () => {
+  it('runs in a child process while the event loop keeps turning, and reads the device it created', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-gpu-'));
+    try {
+      // A stand-in for @tensorflow/tfjs-node-gpu: slow to load, then logs a created GPU device as TensorFlow does.
+      const fake = join(dir, 'fake-tfjs-node-gpu.cjs');
+      writeFileSync(
+        fake,
+        `const end = Date.now() + 800; while (Date.now() < end) {}
+process.stderr.write("I tensorflow/core/common_runtime/gpu/gpu_device.cc:1525] Created device /job:localhost/replica:0/task:0/device:GPU:0 with 14791 MB memory:  -> device: 0, name: Fake GPU 9000, pci bus id: 0000:00:04.0\\n");
+module.exports = { ones: () => ({}), matMul: () => ({ dataSync: () => [] }) };`,
+      );
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const started = Date.now();
+      const probe = await probeGpuAsync(fake);
+      clearInterval(timer);
+      expect(probe).toEqual({ ok: true, device: 'Fake GPU 9000' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      // spawnSync would have frozen the loop for the whole probe: no ticks at all.
+      expect(ticks).toBeGreaterThan(20);
+      const slow = await probeGpuAsync(fake, 200);
+      expect(slow).toEqual({ ok: false, reason: '@tensorflow/tfjs-node-gpu did not finish loading within 0.2 s' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
