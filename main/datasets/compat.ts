@@ -100,13 +100,18 @@ export function checkCompatibility(graph: Graph, datasetInfo: DatasetInfo): Comp
         error(node.id, `${label} uses ${loss}, a regression loss, but ${ds} is a classification dataset with ${classes} classes; use categoricalCrossentropy or sparseCategoricalCrossentropy`);
         continue;
       }
+      // Labels are class ids for every dataset (a CSV's one-hot target columns are read back into ids), and
+      // the trainer encodes them for the loss: one-hot for categoricalCrossentropy, ids for the sparse one,
+      // 0/1 for binary. So the label format never mismatches a loss; the Output's width can (one unit with a
+      // categorical loss is already a graph error from inference, see graph/layers/io.ts).
       if (loss === 'binaryCrossentropy') {
-        if (classes !== 2) error(node.id, `${label} uses binaryCrossentropy, which needs 2 classes, but ${ds} has ${classes} classes; use categoricalCrossentropy with ${classes} units`);
+        if (classes !== 2) error(node.id, `${label} uses binaryCrossentropy, which needs 2 classes, but ${ds} has ${classes} classes; use categoricalCrossentropy (or sparseCategoricalCrossentropy) with ${classes} softmax units`);
+        else if (out.length === 2 && units === 2) error(node.id, `${label} has 2 units but binaryCrossentropy needs one sigmoid unit (the probability of '${info.classNames![1]}'); end the model with Dense(1, sigmoid), or keep the 2 softmax units and use categoricalCrossentropy`);
         else if (out.length !== 2 || units !== 1) error(node.id, `${label} uses binaryCrossentropy, which needs one sigmoid unit per sample, but gets ${fmt(out)}; end the model with Dense(1, sigmoid)`);
         continue;
       }
       if (out.length !== 2) error(node.id, `${label} gets ${fmt(out)} but ${ds} gives one class label per sample; add a Flatten or global pooling so the Output gets [null, ${classes}]`);
-      else if (units !== classes) error(node.id, `${label} has ${units} units but ${ds} has ${classes} classes; give the layer before it ${classes} units`);
+      else if (units !== classes) error(node.id, `${label} has ${units} unit${units === 1 ? '' : 's'} but ${ds} has ${classes} classes; give the layer before it ${classes} units`);
     } else if (info.task === 'languageModel') {
       const vocab = info.vocabSize ?? 0;
       const want = [null, ...info.targetShape, vocab];
@@ -114,7 +119,10 @@ export function checkCompatibility(graph: Graph, datasetInfo: DatasetInfo): Comp
       else if (!same(out, want)) error(node.id, `${label} gets ${fmt(out)} but ${ds} needs ${fmt(want)} (one score per vocabulary entry at each of ${info.targetShape[0]} positions); ${out.length !== want.length ? 'keep the sequence axis (returnSequences: true)' : `give the last Dense ${vocab} units`}`);
     } else {
       const want = [null, ...info.targetShape];
-      if (CLASS_LOSSES.has(loss)) error(node.id, `loss ${loss} on ${label} needs integer class labels, but ${ds} gives real-valued targets of shape ${fmt(info.targetShape)}; use meanSquaredError or meanAbsoluteError`);
+      if (CLASS_LOSSES.has(loss)) {
+        const csv = /\.(csv|tsv)$/i.test(info.name) && info.task === 'regression';
+        error(node.id, `loss ${loss} on ${label} needs integer class labels, but ${ds} gives real-valued targets of shape ${fmt(info.targetShape)}; use meanSquaredError or meanAbsoluteError${csv ? ", or, if the target column holds class labels, set the dataset's options.task to 'classification'" : ''}`);
+      }
       else if (!same(out, want)) error(node.id, `${label} gets ${fmt(out)} but ${ds} has targets of shape ${fmt(want)}; ${info.task === 'reconstruction' ? 'the model must output the shape of its input' : `make the last layer produce ${fmt(want)}`}`);
       if (metrics.includes('accuracy')) warn(node.id, `${label} reports accuracy, which means little for ${info.task} on ${ds}; use mse or mae`);
     }

@@ -66,22 +66,47 @@ async function* splitRows(path: string, split: SplitOptions, which: 'train' | 'v
 }
 
 /** Features and target from a CSV: numeric columns standardised, text columns one-hot; stats from the training rows. */
+/**
+ * The columns that may one-hot encode the target: the target and every other column sharing its name up to the
+ * last '_', '.', ':' or '-' (species_setosa, species_versicolor, species_virginica). Empty when there is no such group.
+ */
+function oneHotCandidates(header: string[], target: string): number[] {
+  const m = /^(.+[_.:-])[^_.:-]+$/.exec(target);
+  if (!m) return [];
+  const group = header.map((h, i) => (h.startsWith(m[1]!) && h.length > m[1]!.length ? i : -1)).filter((i) => i >= 0);
+  return group.length >= 2 ? group : [];
+}
+
+/** Features and target from a CSV: numeric columns standardised, text columns one-hot; stats from the training rows. */
 export async function openCsvDataset(path: string, ref: Extract<DatasetRef, { kind: 'csv' }>, split: SplitOptions, saved?: Preprocessing): Promise<Dataset> {
   const file = basename(path);
   const header = await readCsvHeader(path);
   const targetIndex = columnIndex(header, ref.target, file, 'target');
-  const featureIndices = header.map((_, i) => i).filter((i) => i !== targetIndex);
-  if (featureIndices.length === 0) throw new DatasetError(`CSV file '${file}' has only the target column '${ref.target}'; it needs at least one feature column`);
+  // A target given as several 0/1 columns (one-hot, as pandas.get_dummies writes it) is one class label: the
+  // group is read back into class ids, and its other columns are not features (they would give the answer away).
+  const candidates = saved ? [] : ref.options?.task === 'regression' ? [] : oneHotCandidates(header, ref.target);
+  let oneHot: number[] = saved?.target?.oneHotColumns ? saved.target.oneHotColumns.map((c) => columnIndex(header, c, file, 'target')) : [];
+  let oneHotRows = candidates.length > 0;
 
   let columns = saved?.columns;
   let target = saved?.target;
   let classNames = saved?.classNames ?? null;
-  const stats = featureIndices.map(() => ({ numeric: true, n: 0, sum: 0, sumSq: 0, values: new Set<string>() }));
+  const allFeatures = header.map((_, i) => i).filter((i) => i !== targetIndex);
+  const stats = allFeatures.map(() => ({ numeric: true, n: 0, sum: 0, sumSq: 0, values: new Set<string>() }));
   const targetValues = new Set<string>();
   let targetNumeric = true;
   const counts = await scan(path, header, split, (cells) => {
     if (saved) return;
-    featureIndices.forEach((c, k) => {
+    if (oneHotRows) {
+      let ones = 0;
+      for (const c of candidates) {
+        const v = Number(cells[c]);
+        if (cells[c] === '' || (v !== 0 && v !== 1)) ones = -1;
+        else if (ones >= 0) ones += v;
+      }
+      if (ones !== 1) oneHotRows = false;
+    }
+    allFeatures.forEach((c, k) => {
       const s = stats[k]!;
       const v = cells[c]!;
       if (v === '') return;
@@ -98,10 +123,13 @@ export async function openCsvDataset(path: string, ref: Extract<DatasetRef, { ki
     if (targetValues.size <= MAX_CATEGORIES) targetValues.add(t);
   });
   if (counts.train === 0) throw new DatasetError(`CSV file '${file}' has no data rows under its header`);
+  if (oneHotRows) oneHot = candidates;
+  const featureIndices = allFeatures.filter((i) => !oneHot.includes(i));
+  if (featureIndices.length === 0) throw new DatasetError(`CSV file '${file}' has only the target column${oneHot.length ? 's' : ''} '${oneHot.length ? oneHot.map((i) => header[i]).join("', '") : ref.target}'; it needs at least one feature column`);
 
   if (!columns || !target) {
-    columns = featureIndices.map((c, k) => {
-      const s = stats[k]!;
+    columns = featureIndices.map((c) => {
+      const s = stats[allFeatures.indexOf(c)]!;
       const name = header[c]!;
       if (s.numeric) {
         const mean = s.n ? s.sum / s.n : 0;
@@ -114,7 +142,11 @@ export async function openCsvDataset(path: string, ref: Extract<DatasetRef, { ki
     const task = ref.options?.task;
     const integerFew = targetNumeric && targetValues.size <= 20 && [...targetValues].every((v) => Number.isInteger(Number(v)));
     const asClasses = task === 'classification' || (task !== 'regression' && (!targetNumeric || integerFew));
-    if (asClasses) {
+    if (oneHot.length) {
+      const prefix = /^(.+[_.:-])[^_.:-]+$/.exec(ref.target)![1]!;
+      classNames = oneHot.map((i) => header[i]!.slice(prefix.length));
+      target = { name: `${prefix}*`, kind: 'categorical', oneHotColumns: oneHot.map((i) => header[i]!) };
+    } else if (asClasses) {
       if (targetValues.size > MAX_CATEGORIES) throw new DatasetError(`target column '${ref.target}' in '${file}' has more than ${MAX_CATEGORIES} distinct values; for a numeric target set options.task to 'regression'`);
       classNames = [...targetValues].sort((a, b) => (targetNumeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
       target = { name: ref.target, kind: 'categorical' };
@@ -140,7 +172,12 @@ export async function openCsvDataset(path: string, ref: Extract<DatasetRef, { ki
   const preprocessing: Preprocessing = { source: 'csv', task: info.task, inputShape: info.inputShape, inputDtype: 'float32', targetShape: info.targetShape, classNames, columns, target };
   const cols = columns;
   const classIds = new Map((classNames ?? []).map((c, i) => [c, i]));
-  const encodeRow = (cells: string[]): Sample => ({ x: encodeCsvFeatures(cols, featureIndices.map((c) => cells[c] ?? '')), y: [isClass ? (classIds.get(cells[targetIndex]!) ?? -1) : Number(cells[targetIndex])] });
+  const label = (cells: string[]): number => {
+    if (!oneHot.length) return classIds.get(cells[targetIndex]!) ?? -1;
+    const hot = oneHot.filter((c) => Number(cells[c]) === 1);
+    return hot.length === 1 ? oneHot.indexOf(hot[0]!) : -1;
+  };
+  const encodeRow = (cells: string[]): Sample => ({ x: encodeCsvFeatures(cols, featureIndices.map((c) => cells[c] ?? '')), y: [isClass ? label(cells) : Number(cells[targetIndex])] });
   return streamingDataset(info, preprocessing, split.seed, async function* (which) {
     for await (const cells of splitRows(path, split, which)) {
       const s = encodeRow(cells);

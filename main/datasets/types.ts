@@ -53,8 +53,8 @@ export interface Preprocessing {
   classNames: string[] | null;
   /** Feature columns of a CSV: numeric ones standardised with mean/std, categorical ones one-hot over `values`. */
   columns?: ({ name: string; kind: 'numeric'; mean: number; std: number } | { name: string; kind: 'categorical'; values: string[] })[];
-  /** Target column of a CSV, and its kind. */
-  target?: { name: string; kind: 'categorical' | 'numeric'; mean?: number; std?: number };
+  /** Target column of a CSV, and its kind; `oneHotColumns` when the class was given as one 0/1 column per class. */
+  target?: { name: string; kind: 'categorical' | 'numeric'; mean?: number; std?: number; oneHotColumns?: string[] };
   /** Word tokenizer: `tokens[i]` has id i + 2 (0 = padding, 1 = out of vocabulary). */
   words?: { tokens: string[]; sequenceLength: number; lowercase: boolean };
   /** Character vocabulary: `chars[i]` has id i (id 0 is padding, its entry is ''). */

@@ -225,6 +225,8 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       send({ type: 'log', message: `the Output has the Input's shape and a regression loss, so each sample is its own target (autoencoder)` });
     }
     info = dataset.info;
+    const oneHot = dataset.preprocessing.target?.oneHotColumns;
+    if (oneHot) send({ type: 'log', message: `the target columns ${oneHot.join(', ')} are one-hot: read as one class label (${info.classNames!.join(', ')}), and not used as features` });
     const issues = checkCompatibility(cmd.graph, info);
     const errors = issues.filter((i) => i.severity === 'error');
     for (const w of issues.filter((i) => i.severity === 'warning')) send({ type: 'warning', message: w.message });

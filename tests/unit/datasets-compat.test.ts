@@ -45,6 +45,23 @@ describe('checkCompatibility', () => {
     expect(errors(mlp([4], 3, 'meanSquaredError'), IRIS)[0]).toMatch(/uses meanSquaredError, a regression loss, but dataset 'iris' is a classification dataset with 3 classes/);
   });
 
+  it('loss and label format: class ids suit every classification loss, so only the Output width can be wrong, and the message says which to change', () => {
+    const TWO = info({ name: 'xor', inputShape: [2], classNames: ['same sign', 'different sign'] });
+    // categorical and sparse crossentropy both take the dataset's class ids (one-hot encoded for the former).
+    expect(errors(mlp([2], 2, 'categoricalCrossentropy'), TWO)).toEqual([]);
+    expect(errors(mlp([2], 2, 'sparseCategoricalCrossentropy'), TWO)).toEqual([]);
+    expect(errors(mlp([2], 1, 'binaryCrossentropy', 'sigmoid'), TWO)).toEqual([]);
+    // Two softmax units with binaryCrossentropy: both fixes are named. (One unit with a categorical loss is
+    // already an error of the graph itself, from inference.)
+    expect(errors(mlp([2], 2, 'binaryCrossentropy'), TWO)).toEqual([
+      "Output 'digits' has 2 units but binaryCrossentropy needs one sigmoid unit (the probability of 'different sign'); end the model with Dense(1, sigmoid), or keep the 2 softmax units and use categoricalCrossentropy",
+    ]);
+    expect(errors(mlp([4], 2), IRIS)).toEqual(["Output 'digits' has 2 units but dataset 'iris' has 3 classes; give the layer before it 3 units"]);
+    // A CSV regression target with a class loss also says how to read the column as classes.
+    const CSV = info({ name: 'prices.csv', task: 'regression', inputShape: [4], targetShape: [1], classNames: null });
+    expect(errors(mlp([4], 3, 'sparseCategoricalCrossentropy'), CSV)[0]).toMatch(/needs integer class labels, but dataset 'prices\.csv' gives real-valued targets .*; use meanSquaredError or meanAbsoluteError, or, if the target column holds class labels, set the dataset's options\.task to 'classification'$/);
+  });
+
   it('binaryCrossentropy needs two classes and one unit', () => {
     expect(errors(mlp([4], 1, 'binaryCrossentropy', 'sigmoid'), IRIS)[0]).toMatch(/needs 2 classes, but dataset 'iris' has 3 classes/);
     expect(errors(mlp([128], 1, 'binaryCrossentropy', 'sigmoid', 'int32'), SPAM)).toEqual([]);

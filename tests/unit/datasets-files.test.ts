@@ -31,6 +31,31 @@ describe('CSV files', () => {
     expect(Math.abs(xs.reduce((a, v) => a + v, 0) / xs.length)).toBeLessThan(1e-4);
   });
 
+  it('reads a one-hot target (one 0/1 column per class) as one class label, not as features', async () => {
+    const rows = ['length,colour,species_setosa,species_versicolor,species_virginica'];
+    for (let i = 0; i < 30; i++) rows.push(`${i % 3}.5,${i % 2 ? 'red' : 'blue'},${['1,0,0', '0,1,0', '0,0,1'][i % 3]}`);
+    const path = join(tmp, 'onehot.csv');
+    writeFileSync(path, `${rows.join('\n')}\n`);
+    // The default target is the last column; the group around it is found by its shared prefix.
+    const ref = await datasetRefFromArg(path);
+    const d = await openDataset(ref, { validationSplit: 0 });
+    expect(d.info).toMatchObject({ task: 'classification', classNames: ['setosa', 'versicolor', 'virginica'], inputShape: [3] });
+    expect(d.preprocessing.columns!.map((c) => c.name)).toEqual(['length', 'colour']);
+    expect(d.preprocessing.target).toMatchObject({ kind: 'categorical', oneHotColumns: ['species_setosa', 'species_versicolor', 'species_virginica'] });
+    const [b] = await all(d, 'train');
+    const byLength = new Map<number, number>();
+    for (let i = 0; i < b!.size; i++) byLength.set(Math.round(b!.x[i * 3]! * 1000), b!.y[i]!);
+    expect(new Set(byLength.values())).toEqual(new Set([0, 1, 2]));
+    // Reopened with the saved preprocessing (evaluate), the same encoding.
+    const again = await openDataset(ref, { validationSplit: 0, preprocessing: d.preprocessing });
+    expect((await all(again, 'train'))[0]!.y).toEqual((await all(d, 'train'))[0]!.y);
+    // 0/1 columns that are not one-hot (a row with two 1s) stay as they are: a binary target, the others features.
+    writeFileSync(path, `${[rows[0], '1.5,red,1,1,0', ...rows.slice(2)].join('\n')}\n`);
+    const binary = await openDataset(ref, { validationSplit: 0 });
+    expect(binary.info.classNames).toEqual(['0', '1']);
+    expect(binary.preprocessing.columns!.map((c) => c.name)).toEqual(['length', 'colour', 'species_setosa', 'species_versicolor']);
+  });
+
   it('treats a real-valued target as regression', async () => {
     const d = await openDataset({ kind: 'csv', path: join(FIX, 'regression.csv'), target: 'y' }, { validationSplit: 0.2 });
     expect(d.info).toMatchObject({ task: 'regression', inputShape: [2], targetShape: [1] });
