@@ -17,6 +17,21 @@ writeFileSync(graphFile, serializeGraph(getTemplate('iris-mlp')!.build()));
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
 
 describe('tensorloom train / evaluate / predict', () => {
+  it("the README and each command's --help give the forms of issue 3 exactly", () => {
+    const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    const forms = [
+      'tensorloom train FILE [--data NAME|PATH] [--epochs N] [--batch-size N] [--lr X] [--backend auto|gpu|node|wasm|cpu] [--out DIR] [--json]',
+      'tensorloom evaluate RUN_DIR [--data NAME|PATH]',
+      'tensorloom predict RUN_DIR INPUT...',
+    ];
+    for (const form of forms) {
+      expect(readme.split('\n')).toContain(form);
+      const help = cli(form.split(' ')[1]!, '--help');
+      expect(help.status).toBe(0);
+      expect(help.stdout.startsWith(`usage: ${form}`)).toBe(true);
+    }
+  });
+
   it('train --json prints one protocol event per line and exits 0', () => {
     const r = cli('train', graphFile, '--epochs', '3', '--batch-size', '8', '--lr', '0.02', '--backend', 'cpu', '--out', 'run', '--json');
     expect(r.stderr).toBe('');
