@@ -62,19 +62,29 @@ const convCases: [number[], [number, number], [number, number], unknown, number]
   [[3, 10, 11, 1], [5, 4], [3, 2], 'valid', 5],
   [[2, 6, 7, 3], [3, 2], [1, 2], [[0, 0], [1, 2], [0, 1], [0, 0]], 2],
   [[4, 28, 28, 1], [3, 3], [1, 1], 'valid', 8],
-  // kh*kw*ci <= outChannels, a multiple of 4: the filter gradient is summed from the written-out
-  // patch matrix by the SIMD loop (tiles of up to 4 taps x 8 channels, blocks of 256 rows).
   [[3, 12, 12, 1], [3, 3], [1, 1], 'valid', 16],
   [[2, 9, 8, 1], [3, 3], [1, 1], 'same', 12],
   [[2, 9, 10, 2], [2, 3], [2, 2], 'same', 12],
   [[2, 11, 9, 1], [3, 2], [3, 2], 'valid', 8],
   [[1, 7, 8, 2], [2, 2], [2, 1], [[0, 0], [2, 1], [0, 3], [0, 0]], 8],
   [[2, 5, 5, 1], [5, 5], [1, 1], 'same', 28],
-  [[2, 9, 8, 1], [3, 3], [1, 1], 'same', 10], // not a multiple of 4: the convolution
+  [[2, 9, 9, 16], [3, 3], [1, 1], 'same', 12], // 144 taps
+  [[2, 14, 14, 128], [3, 3], [1, 1], 'valid', 4], // one image per 1 MB chunk of patches: two passes
 ];
 
+// Each case also runs with both channel counts rounded up to multiples of 4 when they are not:
+// the filter gradient (outChannels % 4 == 0) then goes through im2col and the SIMD A^T B loop, the
+// input gradient (inChannels % 4 == 0) through the SIMD product and col2im, instead of the
+// convolution formulations, so both paths of each see every geometry.
+const up4 = (n: number): number => Math.ceil(n / 4) * 4;
+const convCasesBothPaths = convCases.flatMap((c) => {
+  const [x, k, s, pad, outC] = c;
+  if (x[3]! % 4 === 0 && outC % 4 === 0) return [c];
+  return [c, [[x[0]!, x[1]!, x[2]!, up4(x[3]!)], k, s, pad, up4(outC)] as typeof c];
+});
+
 describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu', () => {
-  it.each(convCases)('x %j kernel %j strides %j pad %j', async (xShape, k, strides, pad, outC) => {
+  it.each(convCasesBothPaths)('x %j kernel %j strides %j pad %j outChannels %d', async (xShape, k, strides, pad, outC) => {
     const filterShape = [k[0], k[1], xShape[3]!, outC] as [number, number, number, number];
     const x = seeded(xShape, 1);
     const probe = tf.conv2d(x as tf.Tensor4D, tf.zeros(filterShape) as tf.Tensor4D, strides, pad as 'valid');
@@ -228,6 +238,18 @@ describe('Identity on wasm', () => {
   it('gives the same values as cpu for int32 and bool tensors', async () => {
     await expectSameAsCpu('Identity', { x: tf.tensor2d([[1, -2], [3, 7]], [2, 2], 'int32') }, {}, 1e-9);
     await expectSameAsCpu('Identity', { x: tf.tensor1d([1, 0, 1], 'bool') }, {}, 1e-9);
+  });
+});
+
+describe('Cast on wasm', () => {
+  it('shares the buffer when the dtype does not change and converts like cpu when it does', async () => {
+    const x = tf.tensor1d([1.7, -2.2, 0, 3]);
+    const same = tf.engine().runKernel('Cast', { x }, { dtype: 'float32' }) as tf.Tensor;
+    expect(same.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual(Array.from(new Float32Array([1.7, -2.2, 0, 3])));
+    await expectSameAsCpu('Cast', { x: same }, { dtype: 'int32' }, 1e-9);
+    same.dispose();
   });
 });
 

@@ -15,16 +15,16 @@ function checkNhwc(kernel: string, dataFormat: unknown): void {
 /**
  * dW[p, r, ci, co] = sum over b, i, j of x[b, i*sh + p - top, j*sw + r - left, ci] * dy[b, i, j, co].
  *
- * Two formulations, chosen by size, because on tfjs-backend-wasm the cost of a weight gradient
- * lies as much in the passes that repack operands for XNNPACK as in its arithmetic:
- * - few taps x input channels (a first layer: 3x3 x 1 channel = 9 <= 32 output channels): the
- *   patch matrix P [B*oh*ow, kh*kw*ci] is written out and dW = P^T dy is summed by a WebAssembly
- *   SIMD loop (./simd.ts) in blocks that stay in cache. XNNPACK cannot take P^T dy as it stands:
- *   it would transpose or repack all of dy (2.8M values on the MNIST convnet's first layer) for a
- *   9 x 32 result; the convolution below does both, ~45 ms against ~5 ms here.
- * - otherwise, with batch and channel axes swapped it is itself a convolution: input x^T
- *   [ci, H, W, b], filter dy^T [oh, ow, b, co], the forward strides becoming dilations; its output
- *   [ci, kh, kw, co] transposes into the filter gradient, and the patches are never written out.
+ * With WebAssembly SIMD and co a multiple of 4: im2col, a few images at a time into a buffer that
+ * stays in cache, then dW += P^T dy summed by the SIMD loops of ./simd.ts. XNNPACK as tfjs 4.22
+ * exposes it cannot take P^T dy as it stands; the convolution below is what it can do, and on the
+ * MNIST convnet it spends more in repacking dy (transposed twice, then packed as a filter) than in
+ * arithmetic: 33 ms against 6 ms on the first layer (a 9 x 32 result over 2.8M values of dy),
+ * 42 ms against 24 ms on the second (the cost of its forward convolution).
+ *
+ * Otherwise, with batch and channel axes swapped it is itself a convolution: input x^T
+ * [ci, H, W, b], filter dy^T [oh, ow, b, co], the forward strides becoming dilations; its output
+ * [ci, kh, kw, co] transposes into the filter gradient.
  */
 export function conv2DBackpropFilter(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs, _original?: tfjs.KernelFunc, backend?: unknown): tfjs.Tensor {
   checkNhwc('Conv2DBackpropFilter', attrs.dataFormat);
@@ -33,10 +33,10 @@ export function conv2DBackpropFilter(tf: Tf, inputs: tfjs.NamedTensorInfoMap, at
     const x = asTensor<tfjs.Rank.R4>(tf, inputs.x!);
     const dy = asTensor<tfjs.Rank.R4>(tf, inputs.dy!);
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, pair(attrs.strides as [number, number]), 1, attrs.pad as Pad, attrs.dimRoundingMode as Rounding);
-    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, inChannels: ci, outChannels: co } = info;
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, outChannels: co } = info;
     const { top, left } = info.padInfo;
     const simd = simdKernels(backend);
-    if (simd && kh * kw * ci <= co && co % 4 === 0 && x.dtype === 'float32') return filterGradByPatches(tf, backend as WasmBackend, simd, x, dy, info);
+    if (simd && co % 4 === 0 && x.dtype === 'float32' && dy.dtype === 'float32') return filterGradByPatches(tf, backend as WasmBackend, simd, x, dy, info);
     // Rows of padded input the forward pass read; rows beyond them (valid padding, stride > 1) are cropped.
     const bottom = kh + (oh - 1) * sh - top - x.shape[1];
     const right = kw + (ow - 1) * sw - left - x.shape[2];
@@ -49,71 +49,29 @@ export function conv2DBackpropFilter(tf: Tf, inputs: tfjs.NamedTensorInfoMap, at
   });
 }
 
-/** Rows of P and dy summed per SIMD call: 256 rows of 32 + 9 floats stay in the first-level cache. */
-const BLOCK_ROWS = 256;
+/** Floats of patch matrix written per pass: about 1 MB, so it is still in cache when summed. */
+const PATCH_CHUNK = 1 << 18;
 
 function filterGradByPatches(tf: Tf, wasm: WasmBackend, simd: SimdKernels, x: tfjs.Tensor4D, dy: tfjs.Tensor4D, info: tfjs.backend_util.Conv2DInfo): tfjs.Tensor {
-  const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
-  const taps = kh * kw * ci;
-  const p = tf.engine().makeTensorFromTensorInfo(patches(wasm, x, info));
-  const rows = p.shape[0]!;
-  if (dy.size !== rows * co) throw new Error(`Conv2DBackpropFilter: dy has shape [${dy.shape.join(', ')}], expected ${rows} x ${co} values`);
-  const out = wasm.makeOutput([kh, kw, ci, co], 'float32');
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { top, left } = info.padInfo;
+  const taps = kh * kw * C;
+  const pixels = oh * ow;
+  if (dy.size !== B * pixels * co || x.size !== B * H * W * C) throw new Error(`Conv2DBackpropFilter: x [${x.shape.join(', ')}] and dy [${dy.shape.join(', ')}] do not match the filter [${kh}, ${kw}, ${C}, ${co}]`);
+  const images = Math.max(1, Math.min(B, Math.floor(PATCH_CHUNK / (pixels * taps))));
+  const p = tf.engine().makeTensorFromTensorInfo(wasm.makeOutput([images * pixels, taps], 'float32'));
+  const out = wasm.makeOutput([kh, kw, C, co], 'float32');
   (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
   const pAt = offsetOf(wasm, p);
+  const xAt = offsetOf(wasm, x);
   const dyAt = offsetOf(wasm, dy);
   const outAt = offsetOf(wasm, out);
-  for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
-    const n = Math.min(BLOCK_ROWS, rows - r0);
-    for (let t0 = 0; t0 < taps; t0 += 4) {
-      const t = Math.min(4, taps - t0);
-      for (let c0 = 0; c0 < co; c0 += 8) {
-        const v = Math.min(2, (co - c0) / 4);
-        simd.atbTile(t, v, pAt + 4 * (r0 * taps + t0), dyAt + 4 * (r0 * co + c0), outAt + 4 * (t0 * co + c0), n, 4 * taps, 4 * co, 4 * co);
-      }
-    }
+  for (let b0 = 0; b0 < B; b0 += images) {
+    const n = Math.min(images, B - b0);
+    simd.im2col(xAt + 4 * b0 * H * W * C, pAt, n, H, W, C, oh, ow, kh, kw, sh, sw, top, left);
+    simd.atb(pAt, dyAt + 4 * b0 * pixels * co, outAt, n * pixels, taps, co, 4 * taps, 4 * co, 4 * co);
   }
   return tf.engine().makeTensorFromTensorInfo(out);
-}
-
-/**
- * The im2col matrix of a convolution's input, on the wasm heap: row (b, i, j) holds
- * x[b, i*sh + p - top, j*sw + r - left, c] for every tap (p, r, c), zero in the padding.
- */
-function patches(wasm: WasmBackend, x: tfjs.Tensor4D, info: tfjs.backend_util.Conv2DInfo): tfjs.TensorInfo {
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
-  const { top, left } = info.padInfo;
-  const out = wasm.makeOutput([B * oh * ow, kh * kw * C], 'float32');
-  // Views are taken after the allocation: growing the wasm heap would detach earlier ones.
-  const P = wasm.typedArrayFromHeap(out) as Float32Array;
-  const X = wasm.typedArrayFromHeap(x) as Float32Array;
-  let o = 0;
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        for (let p = 0; p < kh; p++) {
-          const h = i * sh + p - top;
-          if (h < 0 || h >= H) {
-            P.fill(0, o, o + kw * C);
-            o += kw * C;
-            continue;
-          }
-          const rowAt = (b * H + h) * W;
-          for (let r = 0; r < kw; r++) {
-            const w = j * sw + r - left;
-            if (w < 0 || w >= W) {
-              P.fill(0, o, o + C);
-              o += C;
-              continue;
-            }
-            let s = (rowAt + w) * C;
-            for (let c = 0; c < C; c++) P[o++] = X[s++]!;
-          }
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /** Inserts (s - 1) zeros after every row/column of an NHWC tensor (the transpose of striding). */
@@ -131,7 +89,7 @@ function zeroUpsample(tf: Tf, dy: tfjs.Tensor4D, sh: number, sw: number): tfjs.T
  * with its channel axes swapped. Replaces tfjs-backend-wasm's own Conv2DBackpropInput, a plain
  * C++ loop about 8x slower than this one XNNPACK convolution on the MNIST convnet.
  */
-export function conv2DBackpropInput(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs): tfjs.Tensor {
+export function conv2DBackpropInput(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs, _original?: tfjs.KernelFunc, backend?: unknown): tfjs.Tensor {
   checkNhwc('Conv2DBackpropInput', attrs.dataFormat);
   const inputShape = attrs.inputShape as [number, number, number, number];
   return tf.tidy(() => {
@@ -139,6 +97,8 @@ export function conv2DBackpropInput(tf: Tf, inputs: tfjs.NamedTensorInfoMap, att
     const filter = asTensor<tfjs.Rank.R4>(tf, inputs.filter!);
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, pair(attrs.strides as [number, number]), 1, attrs.pad as Pad, attrs.dimRoundingMode as Rounding);
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
+    const simd = simdKernels(backend);
+    if (simd && info.inChannels % 4 === 0 && dy.dtype === 'float32' && filter.dtype === 'float32') return inputGradByColumns(tf, backend as WasmBackend, simd, dy, filter, info);
     const [, h, w] = inputShape;
     const up = zeroUpsample(tf, dy, sh, sw); // oh*sh rows: (oh-1)*sh+1 real ones plus sh-1 zero rows
     const pt = kh - 1 - info.padInfo.top;
@@ -151,6 +111,35 @@ export function conv2DBackpropInput(tf: Tf, inputs: tfjs.NamedTensorInfoMap, att
     const flipped = filter.reverse([0, 1]).transpose<tfjs.Tensor4D>([0, 1, 3, 2]);
     return tf.conv2d(cropped, flipped, 1, pads, 'NHWC');
   });
+}
+
+/**
+ * The column matrix dy W^T [B*oh*ow, kh*kw*ci] (one SIMD product per few images, in a buffer that
+ * stays in cache), added back into dx tap by tap (col2im). Only the real taps are computed, where
+ * the convolution above also multiplies its zero padding (28% of the work on the MNIST convnet's
+ * second layer): ~20 ms against ~31 ms there.
+ */
+function inputGradByColumns(tf: Tf, wasm: WasmBackend, simd: SimdKernels, dy: tfjs.Tensor4D, filter: tfjs.Tensor4D, info: tfjs.backend_util.Conv2DInfo): tfjs.Tensor {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { top, left } = info.padInfo;
+  const taps = kh * kw * C;
+  const pixels = oh * ow;
+  if (dy.size !== B * pixels * co || filter.size !== taps * co) throw new Error(`Conv2DBackpropInput: dy [${dy.shape.join(', ')}] and filter [${filter.shape.join(', ')}] do not match the input [${B}, ${H}, ${W}, ${C}]`);
+  const wt = filter.reshape<tfjs.Tensor2D>([taps, co]).transpose<tfjs.Tensor2D>();
+  const images = Math.max(1, Math.min(B, Math.floor(PATCH_CHUNK / (pixels * taps))));
+  const cols = tf.engine().makeTensorFromTensorInfo(wasm.makeOutput([images * pixels, taps], 'float32'));
+  const out = wasm.makeOutput([B, H, W, C], 'float32');
+  (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+  const colsAt = offsetOf(wasm, cols);
+  const dyAt = offsetOf(wasm, dy);
+  const wtAt = offsetOf(wasm, wt);
+  const outAt = offsetOf(wasm, out);
+  for (let b0 = 0; b0 < B; b0 += images) {
+    const n = Math.min(images, B - b0);
+    simd.ab(dyAt + 4 * b0 * pixels * co, wtAt, colsAt, n * pixels, co, taps, 4 * co, 4 * taps, 4 * taps);
+    simd.col2im(colsAt, outAt + 4 * b0 * H * W * C, n, H, W, C, oh, ow, kh, kw, sh, sw, top, left);
+  }
+  return tf.engine().makeTensorFromTensorInfo(out);
 }
 
 /**

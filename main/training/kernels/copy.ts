@@ -17,6 +17,16 @@ export function identity(_tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs,
 }
 
 /**
+ * Cast to the dtype the tensor already has (float32 -> float32: a ReLU gradient casts its step
+ * mask, dropout its keep mask) shares the buffer, as the cpu backend does; tfjs-backend-wasm
+ * copies it. Real conversions go to the original.
+ */
+export function cast(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Attrs, original?: tfjs.KernelFunc, backend?: unknown): tfjs.TensorInfo | tfjs.TensorInfo[] {
+  if (inputs.x!.dtype === attrs.dtype) return identity(tf, inputs, attrs, original, backend);
+  return original!({ inputs, attrs: attrs as tfjs.NamedAttrMap, backend: backend as never });
+}
+
+/**
  * Gather along axis 0 (what fit does to cut a batch out of the training set) as one block copy
  * per index. tfjs-backend-wasm's Gather computes every element's source index: ~6 ms for a
  * 128-image MNIST batch, against a few microseconds here. Other axes go to the original.

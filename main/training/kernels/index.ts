@@ -4,7 +4,7 @@
 // ones (measured by bench/train-throughput.ts).
 import type * as tfjs from '@tensorflow/tfjs';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv.js';
-import { gatherV2, identity } from './copy.js';
+import { cast, gatherV2, identity } from './copy.js';
 import { matMul } from './matmul.js';
 import { maxPoolGrad } from './pool.js';
 import { sum } from './reduce.js';
@@ -24,6 +24,7 @@ export const WASM_KERNELS: Readonly<Record<string, Impl>> = {
 /** Kernel name -> a faster implementation than tfjs-backend-wasm 4.22's own. */
 export const WASM_REPLACEMENTS: Readonly<Record<string, Impl>> = {
   BatchMatMul: matMul,
+  Cast: cast,
   Conv2DBackpropInput: conv2DBackpropInput,
   GatherV2: gatherV2,
   Identity: identity,
@@ -34,13 +35,14 @@ export const WASM_REPLACEMENTS: Readonly<Record<string, Impl>> = {
 
 /** Kernel name -> what the project's version does and why: printed by bench/train-throughput.ts. */
 export const WASM_KERNEL_NOTES: Readonly<Record<string, string>> = {
-  Conv2DBackpropFilter: 'missing on wasm: first layers (few taps x channels) as the written-out patch matrix summed against dy by a WebAssembly SIMD loop; others as one XNNPACK convolution',
-  Conv2DBackpropInput: 'one XNNPACK convolution of the upsampled dy, instead of a plain C++ loop about 8x slower',
+  Conv2DBackpropFilter: 'missing on wasm: im2col a few images at a time, then P^T dy in WebAssembly SIMD (XNNPACK would repack all of dy first); else one XNNPACK convolution',
+  Conv2DBackpropInput: 'dy W^T in WebAssembly SIMD, added back tap by tap (col2im) without the zero padding; else one XNNPACK convolution; not the C++ loop, ~8x slower',
   DepthwiseConv2dNativeBackpropInput: 'missing on wasm: an XNNPACK depthwise convolution of the upsampled dy',
   DepthwiseConv2dNativeBackpropFilter: 'missing on wasm: one strided slice times dy per filter tap',
   UnsortedSegmentSum: 'missing on wasm (Embedding gradient): one ScatterNd',
   BatchMatMul: 'transposed operands made explicit, so Dense gradients reach XNNPACK instead of a scalar triple loop',
   _FusedMatMul: 'as BatchMatMul',
+  Cast: 'to the dtype it already has (ReLU and dropout masks) shares the buffer instead of copying it',
   GatherV2: 'axis 0 (cutting a batch out of the data) as one block copy per row',
   Identity: 'shares the buffer instead of copying it (the engine clones every tensor a gradient keeps)',
   MaxPoolGrad: 'one pass over the windows (2x2 ones four channels at a time, WebAssembly SIMD) instead of a re-scan per input pixel',

@@ -27,6 +27,7 @@ export function maxPoolGrad(tf: Tf, inputs: tfjs.NamedTensorInfoMap, attrs: Reco
   );
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
   const { top, left } = info.padInfo;
+  if (dyInfo.shape.join() !== [B, OH, OW, C].join()) throw new Error(`MaxPoolGrad: dy has shape [${dyInfo.shape.join(', ')}], expected [${[B, OH, OW, C].join(', ')}]`);
   const out = wasm.makeOutput(xInfo.shape, 'float32');
   // Views are taken after the allocation: growing the wasm heap would detach earlier ones.
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;

@@ -1,19 +1,29 @@
 // A few WebAssembly SIMD loops for the wasm backend, assembled here at run time (no toolchain in
 // the build) into a small module that imports tfjs-backend-wasm's own memory, so they read and
 // write tensors in place. They cover what XNNPACK, as tfjs 4.22 exposes it, does badly in
-// training: a product A^T B of two row-major operands sharing their long axis (a first layer's
-// filter gradient: XNNPACK would first repack or transpose millions of values for a 9 x 32
-// result) and the max-pooling gradient. Each caller checks every pointer range against the
-// tensors it owns before calling in, and falls back to its other path when this returns null
-// (no SIMD in this WebAssembly engine, or a tfjs build whose memory is not reachable).
+// training: a product A^T B of two row-major operands sharing their long axis (a filter gradient:
+// XNNPACK would first transpose or repack all of dy), the im2col matrix feeding it, and the
+// max-pooling gradient. The product runs at about the speed of XNNPACK's own convolutions (the
+// same 4 x 8 register tiles of splat-multiply-add). Nothing here checks bounds: each caller checks
+// that the tensors it passes have the sizes the loops will walk, and takes its other path when
+// this returns null (no SIMD in this WebAssembly engine, or a tfjs build whose memory is hidden).
 
 /** The exported loops; pointers are byte offsets into the wasm heap. */
 export interface SimdKernels {
   /**
-   * out[t, v*4 .. v*4+3] += sum over rows of a[row, t] * b[row, v*4 ..] for a tile of `rows` x
-   * `tileRows` (1..4) by `vecs` (1..2) vectors of 4 floats; strides in bytes.
+   * out[taps, co] += A[rows, taps]^T B[rows, co] for row-major A and B (co a multiple of 4), in
+   * blocks of rows that stay in cache and tiles of 4 x 8; strides in bytes.
    */
-  atbTile(tileRows: number, vecs: number, a: number, b: number, out: number, rows: number, aStride: number, bStride: number, outStride: number): void;
+  atb(a: number, b: number, out: number, rows: number, taps: number, co: number, aStride: number, bStride: number, outStride: number): void;
+  /**
+   * The im2col matrix of `images` NHWC images of H x W x C (strides sh, sw; top/left padding):
+   * one row of kh*kw*C floats per output pixel, zero where a tap falls outside the image.
+   */
+  im2col(x: number, out: number, images: number, H: number, W: number, C: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  /** c[rows, N] = a[rows, K] b[K, N] for row-major operands (N a multiple of 4); strides in bytes. */
+  ab(a: number, b: number, c: number, rows: number, K: number, N: number, aStride: number, bStride: number, cStride: number): void;
+  /** The transpose of im2col (C a multiple of 4): adds each row's taps back into a zeroed dx. */
+  col2im(cols: number, dx: number, images: number, H: number, W: number, C: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   /**
    * One output row of 2x2 / stride 2 max-pool gradients over `cols` windows of `c4` x 4 channels:
    * each dy value goes to its window's first maximum, the other three get 0.
@@ -83,6 +93,31 @@ class Body {
     this.code.push(...bytes);
     return this;
   }
+  /** for (local[i] = 0; local[i] < local[limit]; local[i] += step) body */
+  forUp(i: number, limit: number, step: number, body: () => void): this {
+    this.i32(0).set(i);
+    this.op(0x02, 0x40, 0x03, 0x40);
+    this.get(i).get(limit).op(0x4e, 0x0d, 1); // i32.ge_s, br_if 1
+    body();
+    this.bump(i, step);
+    this.op(0x0c, 0, 0x0b, 0x0b);
+    return this;
+  }
+  /** Pushes min(local[a], local[b] or constant) (signed). */
+  min(a: number, b: { local: number } | number): this {
+    const pushB = (): void => void (typeof b === 'number' ? this.i32(b) : this.get(b.local));
+    this.get(a);
+    pushB();
+    this.get(a);
+    pushB();
+    return this.op(0x48, 0x1b); // i32.lt_s, select
+  }
+  /** if (popped i32) { then } */
+  when(then: () => void): this {
+    this.op(0x04, 0x40);
+    then();
+    return this.op(0x0b);
+  }
   /** while (local[counter] > 0) { body; local[counter]-- } */
   countdown(counter: number, body: () => void): this {
     this.op(0x02, 0x40, 0x03, 0x40); // block, loop
@@ -131,6 +166,165 @@ function atbTileBody(tileRows: number, vecs: number): Body {
   return f;
 }
 
+/** Rows of A and B per pass over all tiles: 256 rows of up to a few hundred floats stay in cache. */
+const ATB_BLOCK = 256;
+
+function atbBody(tileIndex: (t: number, v: number) => number, TR: number, TV: number): Body {
+  // params: a, b, out, rows, taps, co, aStride, bStride, outStride. out[taps, co] += A[rows, taps]^T B[rows, co]
+  // over blocks of rows, tiles of up to 4 taps x 8 channels (co a multiple of 4).
+  const f = new Body(9);
+  const [a, b, out, rows, taps, co, aStride, bStride, outStride] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [r0, n, t0, T, c0, Vn, rest] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  f.forUp(r0, rows, ATB_BLOCK, () => {
+    f.get(rows).get(r0).sub().set(rest);
+    f.min(rest, ATB_BLOCK).set(n);
+    f.forUp(t0, taps, TR, () => {
+      f.get(taps).get(t0).sub().set(rest);
+      f.min(rest, TR).set(T);
+      f.forUp(c0, co, 4 * TV, () => {
+        f.get(co).get(c0).sub().i32(2).op(0x76).set(rest); // (co - c0) >> 2 vectors left
+        f.min(rest, TV).set(Vn);
+        for (let t = 1; t <= TR; t++) {
+          for (let v = 1; v <= TV; v++) {
+            f.get(T).i32(t).op(0x46).get(Vn).i32(v).op(0x46).op(0x71); // T == t && Vn == v
+            f.when(() => {
+              f.get(a).get(r0).get(aStride).mul().add().get(t0).i32(4).mul().add();
+              f.get(b).get(r0).get(bStride).mul().add().get(c0).i32(4).mul().add();
+              f.get(out).get(t0).get(outStride).mul().add().get(c0).i32(4).mul().add();
+              f.get(n).get(aStride).get(bStride).get(outStride).op(0x10, ...uleb(tileIndex(t, v)));
+            });
+          }
+        }
+      });
+    });
+  });
+  return f;
+}
+
+function im2colBody(): Body {
+  // params: x, out, images, H, W, C, oh, ow, kh, kw, sh, sw, top, left. Row (b, i, j) of out holds
+  // x[b, i*sh + p - top, j*sw + r - left, c] for taps (p, r, c) in order, zero outside the image.
+  const f = new Body(14);
+  const [x, out, images, H, W, C, oh, ow, kh, kw, sh, sw, top, left] = Array.from({ length: 14 }, (_, i) => i) as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const [b, i, j, p, r, h, w, o, k, src, cb, cb16] = Array.from({ length: 12 }, () => f.local(I32)) as [number, number, number, number, number, number, number, number, number, number, number, number];
+  f.get(out).set(o);
+  f.get(C).i32(4).mul().set(cb); // bytes per pixel
+  f.get(cb).i32(-16).op(0x71).set(cb16); // whole vectors of them
+  f.forUp(b, images, 1, () => {
+    f.forUp(i, oh, 1, () => {
+      f.forUp(j, ow, 1, () => {
+        f.forUp(p, kh, 1, () => {
+          f.get(i).get(sh).mul().get(p).add().get(top).sub().set(h);
+          f.forUp(r, kw, 1, () => {
+            f.get(j).get(sw).mul().get(r).add().get(left).sub().set(w);
+            f.get(h).get(H).op(0x49).get(w).get(W).op(0x49).op(0x71); // (h <u H) & (w <u W)
+            f.op(0x04, 0x40); // if inside: copy the pixel's channels
+            f.get(b).get(H).mul().get(h).add().get(W).mul().get(w).add().get(cb).mul().get(x).add().set(src);
+            f.forUp(k, cb16, 16, () => void f.get(o).get(k).add().get(src).get(k).add().load().store());
+            f.get(cb16).set(k);
+            f.op(0x02, 0x40, 0x03, 0x40).get(k).get(cb).op(0x4e, 0x0d, 1);
+            f.get(o).get(k).add().get(src).get(k).add().op(0x2a, 2, 0).op(0x38, 2, 0); // f32.load, f32.store
+            f.bump(k, 4).op(0x0c, 0, 0x0b, 0x0b);
+            f.op(0x05); // else: zeros
+            f.get(o).i32(0).get(cb).op(0xfc, 0x0b, 0x00); // memory.fill
+            f.op(0x0b);
+            f.bump(o, { local: cb });
+          });
+        });
+      });
+    });
+  });
+  return f;
+}
+
+function abTileBody(tileRows: number, vecs: number): Body {
+  // params: a, b, c, K, aStride, bStride, cStride. c[t, v*4 ..] = sum over k of a[t, k] * b[k, v*4 ..]
+  // for a tile of `tileRows` rows of a and c by `vecs` vectors of 4 columns.
+  const f = new Body(7);
+  const [a, b, c, K, aStride, bStride, cStride] = [0, 1, 2, 3, 4, 5, 6];
+  const rowPtr = Array.from({ length: tileRows }, () => f.local(I32));
+  const acc = Array.from({ length: tileRows }, () => Array.from({ length: vecs }, () => f.local(V128)));
+  const bv = Array.from({ length: vecs }, () => f.local(V128));
+  const s = f.local(V128);
+  for (let t = 0; t < tileRows; t++) f.get(a).get(aStride).i32(t).mul().add().set(rowPtr[t]!);
+  f.countdown(K, () => {
+    for (let v = 0; v < vecs; v++) f.get(b).load(16 * v).set(bv[v]!);
+    for (let t = 0; t < tileRows; t++) {
+      f.get(rowPtr[t]!).loadSplat().set(s);
+      for (let v = 0; v < vecs; v++) f.get(acc[t]![v]!).get(s).get(bv[v]!).simd(F32X4.mul).simd(F32X4.add).set(acc[t]![v]!);
+      f.bump(rowPtr[t]!, 4);
+    }
+    f.bump(b, { local: bStride });
+  });
+  for (let t = 0; t < tileRows; t++) for (let v = 0; v < vecs; v++) f.get(c).get(cStride).i32(t).mul().add().get(acc[t]![v]!).store(16 * v);
+  return f;
+}
+
+/** Rows of A per pass over all column tiles of C = A B: 64 rows of up to a few hundred floats stay in cache. */
+const AB_BLOCK = 64;
+
+function abBody(tileIndex: (t: number, v: number) => number, TR: number, TV: number): Body {
+  // params: a, b, c, rows, K, N, aStride, bStride, cStride. c[rows, N] = a[rows, K] b[K, N] (N a multiple of 4).
+  const f = new Body(9);
+  const [a, b, c, rows, K, N, aStride, bStride, cStride] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [r0, end, c0, Vn, r, T, rest] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  f.forUp(r0, rows, AB_BLOCK, () => {
+    f.get(r0).i32(AB_BLOCK).add().set(end);
+    f.min(end, { local: rows }).set(end);
+    f.forUp(c0, N, 4 * TV, () => {
+      f.get(N).get(c0).sub().i32(2).op(0x76).set(rest);
+      f.min(rest, TV).set(Vn);
+      f.get(r0).set(r);
+      f.op(0x02, 0x40, 0x03, 0x40).get(r).get(end).op(0x4e, 0x0d, 1); // while (r < end)
+      f.get(end).get(r).sub().set(rest);
+      f.min(rest, TR).set(T);
+      for (let t = 1; t <= TR; t++) {
+        for (let v = 1; v <= TV; v++) {
+          f.get(T).i32(t).op(0x46).get(Vn).i32(v).op(0x46).op(0x71);
+          f.when(() => {
+            f.get(a).get(r).get(aStride).mul().add();
+            f.get(b).get(c0).i32(4).mul().add();
+            f.get(c).get(r).get(cStride).mul().add().get(c0).i32(4).mul().add();
+            f.get(K).get(aStride).get(bStride).get(cStride).op(0x10, ...uleb(tileIndex(t, v)));
+          });
+        }
+      }
+      f.bump(r, TR).op(0x0c, 0, 0x0b, 0x0b);
+    });
+  });
+  return f;
+}
+
+function col2imBody(): Body {
+  // params: cols, dx, images, H, W, C, oh, ow, kh, kw, sh, sw, top, left (C a multiple of 4): the
+  // transpose of im2col, dx[b, i*sh + p - top, j*sw + r - left, c] += cols[(b, i, j), (p, r, c)]
+  // over taps inside the image. dx must start zeroed.
+  const f = new Body(14);
+  const [cols, dx, images, H, W, C, oh, ow, kh, kw, sh, sw, top, left] = Array.from({ length: 14 }, (_, i) => i) as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const [b, i, j, p, r, h, w, o, k, dst, cb] = Array.from({ length: 11 }, () => f.local(I32)) as [number, number, number, number, number, number, number, number, number, number, number];
+  f.get(cols).set(o);
+  f.get(C).i32(4).mul().set(cb);
+  f.forUp(b, images, 1, () => {
+    f.forUp(i, oh, 1, () => {
+      f.forUp(j, ow, 1, () => {
+        f.forUp(p, kh, 1, () => {
+          f.get(i).get(sh).mul().get(p).add().get(top).sub().set(h);
+          f.forUp(r, kw, 1, () => {
+            f.get(j).get(sw).mul().get(r).add().get(left).sub().set(w);
+            f.get(h).get(H).op(0x49).get(w).get(W).op(0x49).op(0x71);
+            f.when(() => {
+              f.get(b).get(H).mul().get(h).add().get(W).mul().get(w).add().get(cb).mul().get(dx).add().set(dst);
+              f.forUp(k, cb, 16, () => void f.get(dst).get(k).add().get(dst).get(k).add().load().get(o).get(k).add().load().simd(F32X4.add).store());
+            });
+            f.bump(o, { local: cb });
+          });
+        });
+      });
+    });
+  });
+  return f;
+}
+
 function maxPoolGrad2x2Body(): Body {
   // params: x0, x1, dy, dx0, dx1, cols, c4. Per window and 4 channels, the cpu backend's rule:
   // m = -inf; for each candidate in row-major order, if (v > m) { m = v; winner = it }.
@@ -173,21 +367,43 @@ function maxPoolGrad2x2Body(): Body {
   return f;
 }
 
-function assemble(): { bytes: Uint8Array<ArrayBuffer>; names: string[] } {
+function assemble(TR: number, TV: number): { bytes: Uint8Array<ArrayBuffer>; names: string[] } {
   const fns: { name: string; body: Body; params: number }[] = [];
-  for (let t = 1; t <= 4; t++) for (let v = 1; v <= 2; v++) fns.push({ name: `atb${t}x${v}`, body: atbTileBody(t, v), params: 7 });
+  for (let t = 1; t <= TR; t++) for (let v = 1; v <= TV; v++) fns.push({ name: `atb${t}x${v}`, body: atbTileBody(t, v), params: 7 });
+  fns.push({ name: 'atb', body: atbBody((t, v) => (t - 1) * TV + (v - 1), TR, TV), params: 9 });
+  fns.push({ name: 'im2col', body: im2colBody(), params: 14 });
+  const abFirst = fns.length;
+  for (let t = 1; t <= TR; t++) for (let v = 1; v <= TV; v++) fns.push({ name: `ab${t}x${v}`, body: abTileBody(t, v), params: 7 });
+  fns.push({ name: 'ab', body: abBody((t, v) => abFirst + (t - 1) * TV + (v - 1), TR, TV), params: 9 });
+  fns.push({ name: 'col2im', body: col2imBody(), params: 14 });
   fns.push({ name: 'maxPoolGrad2x2Row', body: maxPoolGrad2x2Body(), params: 7 });
-  const types = vec([[0x60, ...vec(Array.from({ length: 7 }, () => [I32])), 0]]);
+  const arities = [...new Set(fns.map((f) => f.params))];
+  const types = vec(arities.map((n) => [0x60, ...vec(Array.from({ length: n }, () => [I32])), 0]));
   const imports = vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]]);
-  const funcs = vec(fns.map(() => [0]));
+  const funcs = vec(fns.map((f) => uleb(arities.indexOf(f.params))));
   const exports = vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]));
   const code = vec(fns.map((f) => f.body.encode()));
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
   return { bytes, names: fns.map((f) => f.name) };
 }
 
+/** Register tile of the products: rows x vectors of 4 (4 x 8 floats: 8 accumulators, 2 operand vectors, 1 splat). */
+const TILE = { rows: 4, vecs: 2 };
+
 let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+function bind(module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
+  const e = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
+  return { atb: e.atb!, im2col: e.im2col!, ab: e.ab!, col2im: e.col2im!, maxPoolGrad2x2Row: e.maxPoolGrad2x2Row! };
+}
+
+/** The loops with another register tile, for measuring tile shapes (bench/ and tests). */
+export function simdKernelsWithTile(backend: unknown, rows: number, vecs: number): SimdKernels | null {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | undefined)?.wasm?.asm?.memory;
+  const { bytes } = assemble(rows, vecs);
+  return memory instanceof WebAssembly.Memory && WebAssembly.validate(bytes) ? bind(new WebAssembly.Module(bytes), memory) : null;
+}
 
 /** The loops bound to the memory of this tfjs-backend-wasm instance, or null where that cannot work. */
 export function simdKernels(backend: unknown): SimdKernels | null {
@@ -196,16 +412,11 @@ export function simdKernels(backend: unknown): SimdKernels | null {
   const cached = instances.get(memory);
   if (cached) return cached;
   if (compiled === undefined) {
-    const { bytes } = assemble();
+    const { bytes } = assemble(TILE.rows, TILE.vecs);
     compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   if (!compiled) return null;
-  const e = new WebAssembly.Instance(compiled, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-  const atb = [1, 2, 3, 4].map((t) => [1, 2].map((v) => e[`atb${t}x${v}`]!));
-  const kernels: SimdKernels = {
-    atbTile: (tileRows, vecs, a, b, out, rows, aStride, bStride, outStride) => atb[tileRows - 1]![vecs - 1]!(a, b, out, rows, aStride, bStride, outStride),
-    maxPoolGrad2x2Row: e.maxPoolGrad2x2Row!,
-  };
+  const kernels = bind(compiled, memory);
   instances.set(memory, kernels);
   return kernels;
 }
