@@ -71,12 +71,15 @@ export const EpochEventSchema = z.object({
   ...base,
   epoch: z.number().int(),
   loss: z.number().nullable(),
-  /** Training and validation values: `acc`, `val_loss`, `val_acc`, ... */
+  /** Training and validation values as in Keras' epoch logs: `loss` (also given above), `acc`, `val_loss`, `val_acc`, ... */
   metrics: MetricsSchema,
   durationMs: z.number(),
 });
 
-/** Weights were saved (best so far, or at a stop). */
+/**
+ * Weights were saved to `path` (model.json), atomically: at every epoch end (the latest weights, or the best so
+ * far when early stopping restores best weights) and once more when the run ends. `epoch` is the epoch they are from.
+ */
 export const CheckpointEventSchema = z.object({ type: z.literal('checkpoint'), ...base, epoch: z.number().int(), path: z.string(), reason: z.string() });
 
 /** Informational or warning text for the user. */
