@@ -5,3 +5,8 @@ declare module '*?url' {
   const url: string;
   export default url;
 }
+// Vite inlines a file's text for `?raw` imports (the README shown by Help > Documentation).
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

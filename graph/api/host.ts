@@ -428,7 +428,16 @@ export interface HostClient {
   readonly transport: 'electron' | 'websocket';
   /** Tells the desktop shell the window's title and dirty state (title bar, close prompt); no-op in the browser. */
   setDocumentState(state: { name: string; dirty: boolean }): void;
+  /**
+   * Follows the connection to the host: `reconnecting` while a dropped WebSocket is being re-established (calls wait or
+   * fail, run events pause), `connected` again once it is back and run subscriptions are restored. The Electron bridge
+   * never drops, so its client never reports.
+   */
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void;
 }
+
+/** The state of a client's connection to its host. */
+export type ConnectionState = 'connected' | 'reconnecting';
 
 /** The object the Electron preload script exposes as `window.tensorloom`. */
 export interface PreloadBridge {

@@ -1,4 +1,4 @@
-import { Component, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode, type RefObject } from 'react';
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { Canvas } from '../canvas/canvas.js';
 import { Palette } from '../panels/palette.js';
 import { Inspector } from '../panels/inspector.js';
@@ -10,8 +10,10 @@ import * as cmd from './commands.js';
 import { dockPanels, extraSidePanels } from './dock-panels.js';
 import { formatCount, formatInt } from './format.js';
 import { Icon } from './icons.js';
+import { ErrorBoundary } from './error-boundary.js';
 import { installShortcuts } from './shortcuts.js';
-import { FileBrowser, PromptDialog } from './dialogs.js';
+import { ChoiceDialog, ConnectionBanner, FileBrowser, HelpDialog, PromptDialog, RecoveryDialog } from './dialogs.js';
+import { runMenuCommand, toggleInspector, togglePalette, showDocs } from './menu-commands.js';
 
 function fileLabel(path: string | null, name: string): string {
   return path ? (path.split(/[\\/]/).pop() ?? path) : `${name || 'Untitled'} (unsaved)`;
@@ -25,6 +27,8 @@ function Toolbar() {
   const name = useEditor((s) => s.graph.name);
   const theme = useUi((s) => s.theme);
   const busy = useUi((s) => s.busy);
+  const paletteOpen = useUi((s) => s.paletteOpen);
+  const inspectorOpen = useUi((s) => s.inspectorOpen);
   const nextTheme: Record<ThemePref, ThemePref> = { system: 'light', light: 'dark', dark: 'system' };
   return (
     <header className="toolbar">
@@ -65,6 +69,17 @@ function Toolbar() {
       <div className="doc-title" data-testid="doc-title" title={path ?? undefined}>
         {dirty && <span className="dirty-dot" data-testid="dirty-marker" title="Unsaved changes" />}
         {fileLabel(path, name)}
+      </div>
+      <div className="tool-group">
+        <button className={`tool${paletteOpen ? ' on' : ''}`} data-testid="toggle-palette" aria-pressed={paletteOpen} onClick={togglePalette} title={`${paletteOpen ? 'Hide' : 'Show'} the layer palette (View menu)`}>
+          <Icon name="palette" />
+        </button>
+        <button className={`tool${inspectorOpen ? ' on' : ''}`} data-testid="toggle-inspector" aria-pressed={inspectorOpen} onClick={toggleInspector} title={`${inspectorOpen ? 'Hide' : 'Show'} the inspector (View menu)`}>
+          <Icon name="inspector" />
+        </button>
+        <button className="tool" data-testid="help-button" onClick={showDocs} title="Documentation (F1)">
+          ?
+        </button>
       </div>
       <button className="tool" data-testid="theme-button" onClick={() => useUi.getState().set({ theme: nextTheme[theme] })} title={`Theme: ${theme} (click to change)`}>
         <Icon name={theme === 'dark' ? 'moon' : theme === 'light' ? 'sun' : 'auto'} />
@@ -229,33 +244,17 @@ function useHost(): void {
     if (!host) return;
     host.call('files.startup', {}).then(
       (r) => {
-        if (r.file) cmd.showOpened(r.file);
-        else if (r.error) useUi.getState().set({ toast: { text: r.error, kind: 'error', at: Date.now() } });
+        if (r.file) {
+          cmd.showOpened(r.file);
+          // Started with a file (double-click, command line): the start screen and its recovery list are skipped, so
+          // unsaved work from a crash is offered here.
+          if (r.recoveries.length) useUi.getState().set({ recoveryOffer: r.recoveries });
+        } else if (r.error) useUi.getState().set({ toast: { text: r.error, kind: 'error', at: Date.now() } });
       },
       () => undefined,
     );
-    const offOpen = host.subscribe('onOpenFile', ({ file }) => cmd.showOpened(file));
-    const offMenu = host.subscribe('onMenuCommand', ({ command }) => {
-      const map: Partial<Record<typeof command, () => void>> = {
-        new: () => cmd.newDocument(),
-        open: () => void cmd.open(),
-        save: () => void cmd.save(),
-        saveAs: () => void cmd.saveAs(),
-        undo: cmd.undo,
-        redo: cmd.redo,
-        cut: () => void cmd.cut(),
-        copy: () => void cmd.copy(),
-        paste: () => void cmd.paste(),
-        delete: cmd.deleteSelection,
-        selectAll: cmd.selectAll,
-        fitView: cmd.fitView,
-        zoomIn: () => void cmd.getFlowInstance()?.zoomIn(),
-        zoomOut: () => void cmd.getFlowInstance()?.zoomOut(),
-        zoomReset: () => void cmd.getFlowInstance()?.zoomTo(1),
-        toggleTheme: () => useUi.getState().set({ theme: document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark' }),
-      };
-      map[command]?.();
-    });
+    const offOpen = host.subscribe('onOpenFile', ({ file }) => void cmd.openFromHost(file));
+    const offMenu = host.subscribe('onMenuCommand', ({ command }) => runMenuCommand(command));
     // Title bar and close prompt follow the document; autosave keeps a recovery copy of unsaved work.
     const unsub = editorStore.subscribe((s, prev) => {
       if (s.filePath !== prev.filePath || s.graph.name !== prev.graph.name || isDirty(s) !== isDirty(prev))
@@ -271,31 +270,12 @@ function useHost(): void {
   }, []);
 }
 
-/** Keeps a rendering bug from blanking the window: says what happened and keeps the document recoverable. */
-class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
-  override state = { error: null as Error | null };
-  static getDerivedStateFromError(error: Error) {
-    return { error };
-  }
-  override render() {
-    if (!this.state.error) return this.props.children;
-    return (
-      <div className="start-screen">
-        <div className="start-inner">
-          <h1>Something went wrong</h1>
-          <p className="start-warning">{this.state.error.message}</p>
-          <p>Your unsaved work is kept as a recovery copy; reload the window to get it back. Please report this as a bug.</p>
-          <button className="button" onClick={() => this.setState({ error: null })}>Try again</button>
-        </div>
-      </div>
-    );
-  }
-}
-
 /** The application: start screen, or the editor with palette, canvas, inspector, dock and status bar. */
 export function App() {
   const screen = useEditor((s) => s.screen);
   const docSerial = useEditor((s) => s.docSerial);
+  const paletteOpen = useUi((s) => s.paletteOpen);
+  const inspectorOpen = useUi((s) => s.inspectorOpen);
   useTheme();
   useHost();
   useEffect(() => installShortcuts(), []);
@@ -308,20 +288,24 @@ export function App() {
           <>
             <Toolbar />
             <div className="workspace">
-              <Palette />
+              {paletteOpen && <Palette />}
               <main className="center">
                 <Canvas key={docSerial} />
                 <Dock />
               </main>
-              <SidePanel />
+              {inspectorOpen && <SidePanel />}
             </div>
             <StatusBar />
             <QuickAdd />
           </>
         )}
       </ErrorBoundary>
+      <ConnectionBanner />
       <PromptDialog />
       <FileBrowser />
+      <RecoveryDialog />
+      <HelpDialog />
+      <ChoiceDialog />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactFlowInstance } from '@xyflow/react';
 import type { Graph } from '../../graph/document.js';
-import type { HostClient, OpenedFile } from '../../graph/api/host.js';
+import type { HostClient, OpenedFile, Recovery } from '../../graph/api/host.js';
 import { createHostClient } from '../host/client.js';
 import {
   connectChanges,
@@ -18,7 +18,7 @@ import {
 import { inferGraph, type GraphInference } from '../../graph/infer.js';
 import { edgeShapeText } from './format.js';
 import { applyChanges, type Change, type Point } from '../store/changes.js';
-import { promptText, toast, useUi } from '../store/ui-store.js';
+import { askChoice, promptText, toast, useUi } from '../store/ui-store.js';
 import { fitGraph } from '../canvas/view.js';
 
 // Commands are what toolbar buttons, shortcuts and menus call; each user action is one undo step.
@@ -210,32 +210,18 @@ export async function autoLayout(): Promise<void> {
 
 // ---- Files
 
+/** This window's session id (documentKey of the training view builds on it). */
 const docId = `doc${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+let recoverySerial = 0;
+/**
+ * The open document's recovery-copy id: new for every document opened, so one document's autosave never overwrites or
+ * deletes another's copy; a restored copy keeps its own id, so the restored document replaces it rather than adding one.
+ */
+let recoveryId = `${docId}-r0`;
 
-function confirmDiscard(): boolean {
-  return !isDirty(st()) || window.confirm('Discard the unsaved changes to this graph?');
-}
-
-/** Shows a document in the editor. */
-export function openDocument(graph: Graph, path: string | null, routes?: ReadonlyMap<string, EdgeRoute>): void {
-  st().load(graph, path, routes);
-  pasteCount = 0;
-  // A quick-add left open would connect into the previous document's node of the same id.
-  useUi.getState().set({ quickAdd: null });
-}
-
-export function newDocument(graph?: Graph): void {
-  if (!confirmDiscard()) return;
-  openDocument(graph ?? { ...st().graph, name: 'Untitled', description: '', nodes: [], edges: [], training: st().graph.training }, null);
-}
-
-/** Starts a new document from a template, arranged by the layered layout so every edge label has room. */
-export async function newFromTemplate(template: { build(): Graph }): Promise<void> {
-  if (!confirmDiscard()) return;
-  const graph = template.build();
-  const { layoutGraph } = await import('../canvas/auto-layout.js');
-  const laid = await layoutGraph(graph, () => undefined, edgeLabels(graph, inferGraph(graph))).catch(() => null);
-  openDocument(laid ? applyChanges(graph, laid.changes) : graph, null, laid?.routes);
+/** The recovery-copy id of the open document (autosave, save and discard use it). */
+export function currentRecoveryId(): string {
+  return recoveryId;
 }
 
 function fileName(path: string): string {
@@ -246,10 +232,67 @@ function graphNameFromPath(path: string): string {
   return fileName(path).replace(/\.tlgraph$/i, '');
 }
 
+/** The open document's name as the title bar shows it. */
+export function documentName(): string {
+  const s = st();
+  return s.filePath ? fileName(s.filePath) : s.graph.name || 'Untitled';
+}
+
+/** Drops the open document's recovery copy: the user chose to throw its changes away. */
+function discardRecovery(): void {
+  const h = getHost();
+  if (h) void h.call('files.discardRecovery', { docId: recoveryId }).catch(() => undefined);
+}
+
+/**
+ * Before the open document is replaced (New, Open, Open Recent, a file from the OS, the start screen): when it has
+ * unsaved changes, asks Save / Don't Save / Cancel like a desktop app. Resolves true when the action may go on.
+ */
+export async function resolveUnsaved(): Promise<boolean> {
+  if (!isDirty(st()) || st().screen !== 'editor') return true;
+  const answer = await askChoice(`Save changes to ${documentName()}?`, 'Your changes will be lost if you don\'t save them.', [
+    { id: 'save', label: 'Save…', kind: 'primary' },
+    { id: 'discard', label: "Don't Save", kind: 'danger' },
+    { id: 'cancel', label: 'Cancel' },
+  ]);
+  if (answer === 'save') return save();
+  if (answer === 'discard') {
+    discardRecovery();
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Shows a document in the editor, with edge routes when a layout computed them; `recovery` is the id of the recovery
+ * copy it was restored from.
+ */
+export function openDocument(graph: Graph, path: string | null, routes?: ReadonlyMap<string, EdgeRoute>, recovery?: string): void {
+  recoveryId = recovery ?? `${docId}-r${++recoverySerial}`;
+  st().load(graph, path, routes);
+  pasteCount = 0;
+  // A quick-add left open would connect into the previous document's node of the same id.
+  useUi.getState().set({ quickAdd: null });
+}
+
+export async function newDocument(graph?: Graph): Promise<void> {
+  if (!(await resolveUnsaved())) return;
+  openDocument(graph ?? { ...st().graph, name: 'Untitled', description: '', nodes: [], edges: [], training: st().graph.training }, null);
+}
+
+/** Starts a new document from a template, arranged by the layered layout so every edge label has room. */
+export async function newFromTemplate(template: { build(): Graph }): Promise<void> {
+  if (!(await resolveUnsaved())) return;
+  const graph = template.build();
+  const { layoutGraph } = await import('../canvas/auto-layout.js');
+  const laid = await layoutGraph(graph, () => undefined, edgeLabels(graph, inferGraph(graph))).catch(() => null);
+  openDocument(laid ? applyChanges(graph, laid.changes) : graph, null, laid?.routes);
+}
+
 /** Opens a file from a known path (recent list, file browser). */
 export async function openPath(path: string): Promise<boolean> {
   const h = getHost();
-  if (!h || !confirmDiscard()) return false;
+  if (!h || !(await resolveUnsaved())) return false;
   try {
     const file = await h.call('files.open', { path });
     if (file) showOpened(file);
@@ -260,10 +303,44 @@ export async function openPath(path: string): Promise<boolean> {
   }
 }
 
-/** Shows a file the host opened (dialog, OS, command line). */
+/** Shows a file the host opened (dialog, command line). */
 export function showOpened(file: OpenedFile): void {
   openDocument(file.graph, file.path);
   if (file.migratedFrom !== null) toast(`${file.name} was saved by an older version; it was upgraded and will be saved in the new format`);
+}
+
+/** A file the OS, a second app instance or Open Recent asks this window to show: first settle the open document. */
+export async function openFromHost(file: OpenedFile): Promise<void> {
+  if (await resolveUnsaved()) showOpened(file);
+}
+
+/** Restores a recovery copy as a modified document that continues under the copy's id. */
+export async function restoreRecovery(copy: Recovery): Promise<boolean> {
+  const h = getHost();
+  if (!h || !(await resolveUnsaved())) return false;
+  try {
+    const doc = await h.call('files.recover', { docId: copy.docId });
+    openDocument(doc.graph, doc.path, undefined, doc.docId);
+    // A recovered document is unsaved work: mark it modified so Save is offered.
+    editorStore.setState({ savedAt: -1 });
+    return true;
+  } catch (e) {
+    toast(`Could not restore ${copy.name}: ${(e as Error).message}`, 'error');
+    return false;
+  }
+}
+
+/** Deletes a recovery copy the user does not want back. */
+export async function discardRecoveryCopy(copy: Recovery): Promise<boolean> {
+  const h = getHost();
+  if (!h) return false;
+  try {
+    await h.call('files.discardRecovery', { docId: copy.docId });
+    return true;
+  } catch (e) {
+    toast(`Could not discard ${copy.name}: ${(e as Error).message}`, 'error');
+    return false;
+  }
 }
 
 /** Open: the native dialog in the desktop app; the workspace browser in the browser host. */
@@ -272,10 +349,11 @@ export async function open(): Promise<void> {
   if (!h) return;
   const info = await h.call('appInfo', {}).catch(() => null);
   if (info && !info.nativeDialogs) {
+    // The browser asks about unsaved changes once a file is picked (openPath).
     useUi.getState().set({ browserOpen: true });
     return;
   }
-  if (!confirmDiscard()) return;
+  if (!(await resolveUnsaved())) return;
   try {
     const file = await h.call('files.open', {});
     if (file) showOpened(file);
@@ -286,15 +364,16 @@ export async function open(): Promise<void> {
 
 export async function save(): Promise<boolean> {
   const s = st();
-  if (!s.filePath) return saveAs();
+  // Save writes only the document's own graph file; one opened under another name is saved as a .tlgraph.
+  if (!s.filePath || !/\.tlgraph$/i.test(s.filePath)) return saveAs();
   const h = getHost();
   if (!h) return false;
   const graph = s.graph;
+  const id = recoveryId;
   try {
-    await h.call('files.save', { path: s.filePath, graph, docId });
+    await h.call('files.save', { path: s.filePath, graph, docId: id });
     // The document may have changed while the save was in flight; only mark what was written.
     if (st().graph === graph) st().markSaved(s.filePath);
-    void h.call('files.discardRecovery', { docId }).catch(() => undefined);
     toast(`Saved ${fileName(s.filePath)}`);
     return true;
   } catch (e) {
@@ -308,6 +387,7 @@ export async function saveAs(): Promise<boolean> {
   if (!h) return false;
   const s = st();
   const suggested = `${(s.filePath ? graphNameFromPath(s.filePath) : s.graph.name || 'Untitled').replace(/[\\/:*?"<>|]+/g, '-')}.tlgraph`;
+  const id = recoveryId;
   try {
     const info = await h.call('appInfo', {});
     let path: string | undefined;
@@ -319,15 +399,20 @@ export async function saveAs(): Promise<boolean> {
       path = /^([/\\]|[A-Za-z]:)/.test(withExt) ? withExt : `${root.replace(/[\\/]$/, '')}/${withExt}`;
     }
     const graph = st().graph;
-    const result = await h.call('files.saveAs', { graph, suggestedName: suggested, docId, ...(path ? { path } : {}) }).catch(async (e: Error & { code?: string }) => {
-      if (path && /exist/i.test(e.message) && window.confirm(`${fileName(path)} already exists. Replace it?`))
-        return h.call('files.saveAs', { graph, suggestedName: suggested, docId, path, overwrite: true });
+    const result = await h.call('files.saveAs', { graph, suggestedName: suggested, docId: id, ...(path ? { path } : {}) }).catch(async (e: Error & { code?: string }) => {
+      if (path && /already exists/i.test(e.message)) {
+        const answer = await askChoice(`${fileName(path)} already exists. Replace it?`, 'Replacing it overwrites its current contents.', [
+          { id: 'replace', label: 'Replace', kind: 'danger' },
+          { id: 'cancel', label: 'Cancel' },
+        ]);
+        if (answer === 'replace') return h.call('files.saveAs', { graph, suggestedName: suggested, docId: id, path, overwrite: true });
+        return null;
+      }
       throw e;
     });
     if (!result) return false;
     if (st().graph === graph) st().markSaved(result.path);
     else editorStore.setState({ filePath: result.path });
-    void h.call('files.discardRecovery', { docId }).catch(() => undefined);
     toast(`Saved ${fileName(result.path)}`);
     return true;
   } catch (e) {
@@ -336,18 +421,22 @@ export async function saveAs(): Promise<boolean> {
   }
 }
 
-/** Writes a recovery copy while the document has unsaved changes (called on a timer). */
-export async function autosave(): Promise<void> {
+/** Writes a recovery copy while the document has unsaved changes (called on a timer, and right after a crash). */
+export async function autosave(): Promise<boolean> {
   const s = st();
-  if (!isDirty(s) || s.screen !== 'editor') return;
+  if (!isDirty(s) || s.screen !== 'editor') return false;
   const h = getHost();
-  if (!h) return;
-  await h.call('files.autosave', { docId, path: s.filePath, graph: s.graph }).catch(() => undefined);
+  if (!h) return false;
+  return h.call('files.autosave', { docId: recoveryId, path: s.filePath, graph: s.graph }).then(
+    () => true,
+    () => false,
+  );
 }
 
-/** Back to the start screen. */
-export function goHome(): void {
-  if (!confirmDiscard()) return;
+/** Back to the start screen; the document is closed (after asking about its unsaved changes). */
+export async function goHome(): Promise<void> {
+  if (!(await resolveUnsaved())) return;
+  openDocument({ ...st().graph, name: 'Untitled', description: '', nodes: [], edges: [] }, null);
   st().setScreen('start');
 }
 

@@ -15,6 +15,9 @@ const paths = {
   plus: 'M12 5v14M5 12h14',
   folder: 'M3 6h6l2 2h10v11H3z',
   graph: 'M5 6a2 2 0 100 .1M19 12a2 2 0 100 .1M5 18a2 2 0 100 .1M7 6l10 5M7 18l10-5',
+  // A window with its left or right column marked: the palette and inspector toggles.
+  palette: 'M3 4h18v16H3zM9 4v16M5 8h2M5 11h2M5 14h2',
+  inspector: 'M3 4h18v16H3zM15 4v16M17 8h2M17 11h2M17 14h2',
 } as const;
 
 /** A toolbar icon. */

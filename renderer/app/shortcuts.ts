@@ -2,7 +2,8 @@ import { editorStore } from '../store/editor-store.js';
 import { useUi } from '../store/ui-store.js';
 import * as cmd from './commands.js';
 
-function isTyping(target: EventTarget | null): boolean {
+/** Whether keys and clipboard actions belong to a text field (input, textarea, select, contenteditable), not the graph. */
+export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || !el.tagName) return false;
   return el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT';
@@ -46,7 +47,13 @@ export function installShortcuts(): () => void {
       void cmd.open();
       return;
     }
-    if (s.screen !== 'editor' || isTyping(e.target) || useUi.getState().quickAdd || useUi.getState().prompt) return;
+    if (e.key === 'F1') {
+      e.preventDefault();
+      useUi.getState().set({ helpOpen: true });
+      return;
+    }
+    const ui = useUi.getState();
+    if (s.screen !== 'editor' || isTyping(e.target) || ui.quickAdd || ui.prompt || ui.choice || ui.helpOpen || ui.recoveryOffer) return;
     if (mod && key === 'z') {
       e.preventDefault();
       if (e.shiftKey) cmd.redo();

@@ -12,9 +12,11 @@ import {
   type HostParams,
   type HostResult,
   type PreloadBridge,
+  type ConnectionState,
   type WireEvent,
   type WireResponse,
 } from '../../graph/api/host.js';
+import type { TrainingEvent } from '../../graph/api/training.js';
 
 declare global {
   interface Window {
@@ -73,6 +75,8 @@ export function createBridgeClient(bridge: PreloadBridge): HostClient {
     },
     subscribe: (event, handler) => hub.add(event, handler),
     setDocumentState: (state) => bridge.setDocumentState(state),
+    // IPC to the main process does not drop.
+    onConnectionChange: () => () => undefined,
   };
 }
 
@@ -112,23 +116,128 @@ function safeSessionStorage(): Storage | null {
   }
 }
 
-/** Client over a WebSocket to the serving origin (`tensorloom serve`). Reconnects on the next call after a drop. */
-export function createWebSocketClient(url: string): HostClient {
+/** Options of the WebSocket client. */
+export interface WebSocketClientOptions {
+  /** The WebSocket class (tests under Node pass the `ws` package's); the browser's by default. */
+  WebSocketImpl?: typeof WebSocket;
+  /** Waits before each reconnection attempt, in ms; the last repeats. */
+  reconnectDelays?: readonly number[];
+}
+
+type RunEventPayload = HostEventPayload<'onRunEvent'>;
+
+/**
+ * Client over a WebSocket to the serving origin (`tensorloom serve`). When the socket drops (server restarted, laptop
+ * slept, proxy timeout) it reconnects by itself and subscribes again to the runs it was following, delivering the
+ * events it missed meanwhile, so a live chart picks up where it stopped instead of freezing.
+ */
+export function createWebSocketClient(url: string, options: WebSocketClientOptions = {}): HostClient {
+  const Impl = options.WebSocketImpl ?? WebSocket;
+  const delays = options.reconnectDelays?.length ? options.reconnectDelays : [250, 500, 1000, 2000, 4000];
   const hub = new EventHub();
   const pending = new Map<number, { method: HostMethod; resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  /** Runs this client follows, with the last event it delivered of each (to skip it in a replay). */
+  const followed = new Map<string, { last: TrainingEvent | null }>();
   let nextId = 1;
   let socket: Promise<WebSocket> | null = null;
+  let state: ConnectionState = 'connected';
+  let attempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    for (const l of connectionListeners) l(next);
+  };
+
+  const send = <M extends HostMethod>(ws: WebSocket, method: M, params: HostParams<M>): Promise<HostResult<M>> => {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  };
+
+  const deliverRunEvent = (payload: RunEventPayload) => hub.dispatch({ event: 'onRunEvent', payload });
+
+  const follow = (runId: string) => {
+    if (!followed.has(runId)) followed.set(runId, { last: null });
+  };
+  const track = (p: RunEventPayload) => {
+    if (p.event.type === 'runFinished') followed.delete(p.runId);
+    else followed.set(p.runId, { last: p.event });
+  };
+  const resyncing = new Map<string, RunEventPayload[]>();
+
+  // After a reconnect the server has forgotten this client's subscriptions: subscribe again and deliver what was missed
+  // (the replay holds the live run's events so far; a run that ended meanwhile is read back from its record).
+  const resubscribe = async (ws: WebSocket) => {
+    for (const [runId, seen] of [...followed]) {
+      const last = seen.last;
+      // Live events that arrive before the replay is in are held back, so the chart gets them in order.
+      resyncing.set(runId, []);
+      try {
+        let events = (await send(ws, 'runs.subscribe', { runId })).replay;
+        if (events.length === 0) {
+          const saved = await send(ws, 'runs.load', { runId });
+          events = [...(saved.started ? [saved.started] : []), ...saved.batches, ...saved.history].sort((a, b) => a.time - b.time);
+          if (saved.summary) events.push(saved.summary);
+        }
+        let from = 0;
+        if (last) {
+          const key = JSON.stringify(last);
+          const i = events.map((e) => JSON.stringify(e)).lastIndexOf(key);
+          from = i >= 0 ? i + 1 : events.findIndex((e) => e.time > last.time);
+          if (from < 0) from = events.length;
+        }
+        const missed = events.slice(from);
+        const known = new Set(missed.map((e) => JSON.stringify(e)));
+        for (const p of resyncing.get(runId) ?? []) if (!known.has(JSON.stringify(p.event))) missed.push(p.event);
+        resyncing.delete(runId);
+        for (const event of missed) {
+          track({ runId, event });
+          deliverRunEvent({ runId, event });
+        }
+      } catch {
+        // The run is gone (its record was removed): nothing more will come for it.
+        for (const p of resyncing.get(runId) ?? []) deliverRunEvent(p);
+        resyncing.delete(runId);
+        followed.delete(runId);
+      }
+    }
+  };
+
+  const scheduleReconnect = () => {
+    if (retryTimer) return;
+    const delay = delays[Math.min(attempt, delays.length - 1)]!;
+    attempt++;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      ensure().catch(() => scheduleReconnect());
+    }, delay);
+  };
 
   const connect = (): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      ws.onopen = () => resolve(ws);
+      const ws = new Impl(url);
+      let opened = false;
+      ws.onopen = () => {
+        opened = true;
+        attempt = 0;
+        resolve(ws);
+        if (state === 'reconnecting') void resubscribe(ws).finally(() => setState('connected'));
+      };
       ws.onerror = () =>
         reject(new HostError('failed', 'cannot reach the Tensorloom server: is `tensorloom serve` still running? If it was restarted, open the new URL it printed (the access token changes)'));
       ws.onclose = () => {
+        if (!opened) return;
         socket = null;
         for (const p of pending.values()) p.reject(new HostError('failed', 'the connection to the Tensorloom server closed; try again'));
         pending.clear();
+        // Dropped, not closed by us: come back by ourselves, so pushed events (run charts, opened files) resume.
+        setState('reconnecting');
+        scheduleReconnect();
       };
       ws.onmessage = (m) => {
         let raw: unknown;
@@ -144,7 +253,20 @@ export function createWebSocketClient(url: string): HostClient {
           return;
         }
         const msg = parsed.data;
-        if ('event' in msg) return hub.dispatch(msg);
+        if ('event' in msg) {
+          if (msg.event === 'onRunEvent') {
+            let p: RunEventPayload;
+            try {
+              p = parseEvent('onRunEvent', msg.payload);
+            } catch {
+              return hub.dispatch(msg);
+            }
+            const held = resyncing.get(p.runId);
+            if (held) return void held.push(p);
+            track(p);
+          }
+          return hub.dispatch(msg);
+        }
         const p = pending.get(msg.id);
         if (!p) return;
         pending.delete(msg.id);
@@ -159,7 +281,11 @@ export function createWebSocketClient(url: string): HostClient {
   const ensure = () => {
     if (!socket) {
       socket = connect();
-      socket.catch(() => (socket = null));
+      socket.catch(() => {
+        socket = null;
+        // A failed reconnection keeps trying; a first connection that fails is reported to the caller instead.
+        if (state === 'reconnecting') scheduleReconnect();
+      });
     }
     return socket;
   };
@@ -169,19 +295,30 @@ export function createWebSocketClient(url: string): HostClient {
     async call(method, params) {
       parseParams(method, params);
       const ws = await ensure();
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject });
-        ws.send(JSON.stringify({ id, method, params }));
-      });
+      const result = await send(ws, method, params);
+      // Remember what this client follows, to subscribe again after a reconnect.
+      if (method === 'runs.start') follow((result as HostResult<'runs.start'>).runId);
+      else if (method === 'runs.subscribe') {
+        const runId = (params as HostParams<'runs.subscribe'>).runId;
+        follow(runId);
+        const replay = (result as HostResult<'runs.subscribe'>).replay;
+        const last = replay[replay.length - 1];
+        if (last) followed.set(runId, { last });
+        if (last?.type === 'runFinished') followed.delete(runId);
+      } else if (method === 'runs.unsubscribe') followed.delete((params as HostParams<'runs.unsubscribe'>).runId);
+      return result;
     },
     subscribe(event, handler) {
       // Connect so that pushed events (e.g. onOpenFile) arrive even before the first call.
       void ensure().catch(() => undefined);
       return hub.add(event, handler);
     },
-    setDocumentState(state) {
-      document.title = `${state.dirty ? '• ' : ''}${state.name} — Tensorloom`;
+    setDocumentState(doc) {
+      document.title = `${doc.dirty ? '• ' : ''}${doc.name} — Tensorloom`;
+    },
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
   };
 }

@@ -6,7 +6,7 @@ import { inferGraph } from '../../graph/infer.js';
 import * as cmd from '../app/commands.js';
 import { categoryHue, formatCount, formatWhen } from '../app/format.js';
 import { Icon } from '../app/icons.js';
-import { editorStore } from '../store/editor-store.js';
+import { RecoveryList } from '../app/dialogs.js';
 
 type Recent = { path: string; name: string; openedAt: number; exists: boolean; modifiedAt?: number };
 
@@ -58,15 +58,6 @@ export function StartScreen() {
     host.call('files.listRecoveries', {}).then((r) => setRecoveries(r.recoveries), () => undefined);
   }, []);
 
-  const recover = async (r: Recovery) => {
-    const host = cmd.getHost();
-    if (!host) return;
-    const doc = await host.call('files.recover', { docId: r.docId });
-    cmd.openDocument(doc.graph, doc.path);
-    // A recovered document is unsaved work: mark it modified so Save is offered.
-    editorStore.setState({ savedAt: -1 });
-  };
-
   return (
     <div className="start-screen" data-testid="start-screen">
       <div className="start-inner">
@@ -89,17 +80,7 @@ export function StartScreen() {
         {recoveries.length > 0 && (
           <section className="start-section">
             <h2>Recover unsaved work</h2>
-            <ul className="recent-list">
-              {recoveries.map((r) => (
-                <li key={r.docId}>
-                  <button className="recent-item" onClick={() => void recover(r)}>
-                    <Icon name="file" />
-                    <span className="recent-name">{r.name}</span>
-                    <span className="recent-path">{r.path ?? 'never saved'} · {new Date(r.savedAt).toLocaleString()}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <RecoveryList recoveries={recoveries} onChange={setRecoveries} />
           </section>
         )}
         <section className="start-section" data-testid="recent-section">

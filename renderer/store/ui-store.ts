@@ -1,5 +1,14 @@
 import { create } from 'zustand';
+import type { Recovery } from '../../graph/api/host.js';
 import type { Point } from './changes.js';
+
+/** A modal question: its answers in order (the primary one first); resolves with the chosen id, or null when dismissed. */
+export interface Choice {
+  title: string;
+  message: string;
+  answers: { id: string; label: string; kind?: 'primary' | 'danger' }[];
+  resolve: (id: string | null) => void;
+}
 
 /** Theme preference: follow the system, or force one. */
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -24,6 +33,15 @@ export interface UiState {
   browserOpen: boolean;
   /** A long operation in progress (an auto-layout), shown in the status bar; null when idle. */
   busy: string | null;
+  /** A question with a few answers (Save / Don't Save / Cancel, Replace / Cancel), as desktop apps ask. */
+  choice: Choice | null;
+  /** The layer palette (left) and the inspector side panel (right) are shown (View menu toggles). */
+  paletteOpen: boolean;
+  inspectorOpen: boolean;
+  /** The documentation window (Help > Documentation, F1). */
+  helpOpen: boolean;
+  /** Recovery copies to offer in a dialog (when the app started with a file, so the start screen is skipped). */
+  recoveryOffer: Recovery[] | null;
   set(p: Partial<Omit<UiState, 'set'>>): void;
 }
 
@@ -68,12 +86,26 @@ export const useUi = create<UiState>()((set) => ({
   prompt: null,
   browserOpen: false,
   busy: null,
+  choice: null,
+  paletteOpen: true,
+  inspectorOpen: true,
+  helpOpen: false,
+  recoveryOffer: null,
   set: (p) => set(p),
 }));
 
 /** Shows a short message in the status bar. */
 export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
   useUi.getState().set({ toast: { text, kind, at: Date.now() } });
+}
+
+/** Asks a question in a modal; resolves with the id of the chosen answer, or null when dismissed (Escape). */
+export function askChoice(title: string, message: string, answers: Choice['answers']): Promise<string | null> {
+  return new Promise((resolve) => {
+    // A question still open (e.g. a second file arrived from the OS) is answered "dismissed" so it cannot hang.
+    useUi.getState().choice?.resolve(null);
+    useUi.getState().set({ choice: { title, message, answers, resolve } });
+  });
 }
 
 /** Asks for a line of text in a modal; resolves null when cancelled. */

@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { docId } from '../app/commands.js';
 import { editorStore } from '../store/editor-store.js';
+import { askChoice } from '../store/ui-store.js';
 import { checkFit, type FitIssue } from './compat-check.js';
 import { isActive } from './run-state.js';
 import { datasetLabel, trainingStore } from './training-store.js';
@@ -323,18 +324,26 @@ export async function predict(runId: string, input: File | string): Promise<Pred
 export async function exportModel(runId: string, dir?: string): Promise<void> {
   if (!host) return;
   try {
-    const r = await host.call('export.model', { runId, ...(dir ? { dir } : {}) });
+    const r = await host.call('export.model', { runId, ...(dir ? { dir } : {}) }).catch(async (e: Error) => {
+      // The host never writes into a folder that holds files without being told to: ask first, like a desktop app.
+      if (!dir || !/is not empty/.test(e.message)) throw e;
+      const answer = await askChoice(`The folder already contains files. Export into it anyway?`, `${dir}: files with the same names (model.json, weights, metrics) will be replaced.`, [
+        { id: 'replace', label: 'Replace', kind: 'danger' },
+        { id: 'cancel', label: 'Cancel' },
+      ]);
+      return answer === 'replace' ? host!.call('export.model', { runId, dir, overwrite: true }) : null;
+    });
     if (r) notice(`Exported ${r.files.length} files to ${r.dir}`);
   } catch (e) {
     notice(`Could not export the model: ${(e as Error).message}`, 'error');
   }
 }
 
-/** Generates (and with a host dialog, saves) the graph's code. */
-export async function exportCode(language: 'typescript' | 'python', path?: string): Promise<{ code: string; fileName: string } | null> {
+/** Generates the graph's code; with `save` (or a path) the host also writes it: to `path`, or where its dialog asks. */
+export async function exportCode(language: 'typescript' | 'python', path?: string, save = path !== undefined): Promise<{ code: string; fileName: string; path: string | null } | null> {
   if (!host) return null;
   try {
-    const r = await host.call('export.code', { graph: ed().graph, language, save: path !== undefined, ...(path ? { path } : {}) });
+    const r = await host.call('export.code', { graph: ed().graph, language, save, ...(path ? { path } : {}) });
     if (r.path) notice(`Saved ${r.fileName} to ${r.path}`);
     return r;
   } catch (e) {

@@ -1,11 +1,11 @@
 import { getHost } from '../app/commands.js';
 import { registerDockPanel } from '../app/dock-panels.js';
 import { editorStore } from '../store/editor-store.js';
-import { useUi } from '../store/ui-store.js';
+import { askChoice, useUi } from '../store/ui-store.js';
 import { adoptRuns, connectTraining, startTraining, stopRun } from './controller.js';
 import { isActive } from './run-state.js';
 import { trainingStore, useTraining } from './training-store.js';
-import { TrainingPanel } from './training-panel.js';
+import { onExportCode, onExportModel, TrainingPanel } from './training-panel.js';
 
 // Mounts the training view in the app: a bottom-dock tab, and Ctrl+Enter / Ctrl+. to train / stop.
 
@@ -35,7 +35,33 @@ export function stopCommand(): void {
   if (e && isActive(e.state)) void stopRun(e.runId);
 }
 
-// The desktop shell's Run menu (Train, Stop) and View > Toggle Training arrive as menu commands.
+/** File > Export > Trained Model: the current run's model, through the same steps as the panel's button. */
+export async function exportModelCommand(): Promise<void> {
+  connectTraining(getHost());
+  const s = trainingStore.getState();
+  const e = s.currentRunId ? s.runs[s.currentRunId] : null;
+  showTraining();
+  if (!e || (e.state.finished?.artifactDir ?? e.info?.artifactDir ?? null) === null) {
+    s.set({ notice: { text: 'There is no trained model to export yet: train the graph (Run > Train), then export the run from here or File > Export > Trained Model.', kind: 'error' } });
+    return;
+  }
+  await onExportModel(e.runId);
+}
+
+/** File > Export > Code: asks for the language, then exports like the panel's TS / Py buttons. */
+export async function exportCodeCommand(): Promise<void> {
+  const language = await askChoice('Export the graph as code', 'TypeScript builds the model with TensorFlow.js; Python builds it with Keras 3.', [
+    { id: 'typescript', label: 'TypeScript (tfjs)', kind: 'primary' },
+    { id: 'python', label: 'Python (Keras)' },
+    { id: 'cancel', label: 'Cancel' },
+  ]);
+  if (language !== 'typescript' && language !== 'python') return;
+  // The export reports through the training view's notices, which need the view connected even if never opened.
+  connectTraining(getHost());
+  await onExportCode(language);
+}
+
+// The desktop shell's Run menu (Train, Stop), View > Toggle Training and File > Export arrive as menu commands.
 queueMicrotask(() => {
   getHost()?.subscribe('onMenuCommand', ({ command }) => {
     if (command === 'train') trainCommand();
@@ -43,7 +69,8 @@ queueMicrotask(() => {
     else if (command === 'toggleTraining') {
       const ui = useUi.getState();
       ui.set(ui.dockTab === 'training' && ui.dockOpen ? { dockOpen: false } : { dockTab: 'training', dockOpen: true });
-    }
+    } else if (command === 'exportModel') void exportModelCommand();
+    else if (command === 'exportCode') void exportCodeCommand();
   });
 });
 

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { getHost } from '../app/commands.js';
 import { useEditor } from '../store/editor-store.js';
 import { promptText } from '../store/ui-store.js';
 import { chartNames, effectiveXMode } from './chart-lines.js';
@@ -28,7 +29,8 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-async function onExportModel(runId: string): Promise<void> {
+/** Exports a run's model: the native folder dialog, or a folder inside the workspace in the browser (also File > Export). */
+export async function onExportModel(runId: string): Promise<void> {
   const root = await workspaceRoot();
   if (root === null) return exportModel(runId);
   // Browser host: no native dialog; the folder must lie inside the served workspace.
@@ -36,7 +38,12 @@ async function onExportModel(runId: string): Promise<void> {
   if (dir) await exportModel(runId, dir);
 }
 
-async function onExportCode(language: 'typescript' | 'python'): Promise<void> {
+/** Exports the graph as code: the native save dialog in the desktop app, a download in the browser (also File > Export). */
+export async function onExportCode(language: 'typescript' | 'python'): Promise<void> {
+  if (getHost()?.transport === 'electron') {
+    await exportCode(language, undefined, true);
+    return;
+  }
   const r = await exportCode(language);
   if (r) download(r.fileName, r.code);
 }

@@ -254,35 +254,41 @@ describe('graph editor in Chromium', () => {
     // Templates store sparse params (no strides) and node ids repeat across documents (n1, n2, ...): the
     // previous document's nodes must not be drawn with the next one's data.
     await writeFile(join(app.workspace, 'resnet.tlgraph'), serializeGraph(getTemplate('mnist-resnet')!.build()));
-    const accept = (d: { accept(): Promise<void> }) => void d.accept();
-    page.on('dialog', accept);
-    try {
-      await page.locator('.brand').click();
-      await page.getByTestId('template-mnist-convnet').click();
-      await node('n2').click();
-      await page.getByTestId('param-filters').fill('16');
-      await expect.poll(() => node('n2').textContent()).toContain('16 · 3×3');
-      await page.getByTestId('new-button').click();
-      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
-      await page.getByTestId('open-button').click();
-      await page.getByTestId('browse-resnet.tlgraph').click();
-      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(15);
-      await page.keyboard.press('f');
-      await page.waitForTimeout(300);
-      const conv = page.locator('.react-flow__node:has([data-layer-type="Conv2D"])').first();
-      await conv.click();
-      await page.keyboard.press('Delete');
-      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(14);
-      // Open the convnet again over the edited file (ids n1..n9 now name other layers) and delete there too.
-      await page.locator('.brand').click();
-      await page.getByTestId('template-mnist-convnet').click();
-      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
-      await node('n4').click();
-      await page.keyboard.press('Delete');
-      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
-    } finally {
-      page.off('dialog', accept);
-    }
+    // Each switch away from an edited document asks Save / Don't Save / Cancel: don't save.
+    const dontSave = () =>
+      page
+        .getByTestId('choice-discard')
+        .waitFor({ timeout: 2000 })
+        .then(
+          () => page.getByTestId('choice-discard').click(),
+          () => undefined,
+        );
+    await page.locator('.brand').click();
+    await dontSave();
+    await page.getByTestId('template-mnist-convnet').click();
+    await node('n2').click();
+    await page.getByTestId('param-filters').fill('16');
+    await expect.poll(() => node('n2').textContent()).toContain('16 · 3×3');
+    await page.getByTestId('new-button').click();
+    await dontSave();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+    await page.getByTestId('open-button').click();
+    await page.getByTestId('browse-resnet.tlgraph').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(15);
+    await page.keyboard.press('f');
+    await page.waitForTimeout(300);
+    const conv = page.locator('.react-flow__node:has([data-layer-type="Conv2D"])').first();
+    await conv.click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(14);
+    // Open the convnet again over the edited file (ids n1..n9 now name other layers) and delete there too.
+    await page.locator('.brand').click();
+    await dontSave();
+    await page.getByTestId('template-mnist-convnet').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+    await node('n4').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
     expect(await page.getByText('Something went wrong').count()).toBe(0);
     expect(browser.errors.slice(errorsBefore)).toEqual([]);
   });

@@ -208,3 +208,75 @@ export async function apiClient(app: TestApp, headers: Record<string, string> = 
     close: () => ws.close(),
   };
 }
+
+/** What the stand-in desktop bridge of `openDesktopApp` records and lets a test do. */
+export interface DesktopBridgeControls {
+  /** Pushes a host event to the page, as the main process does (e.g. a menu command). */
+  push(event: string, payload: unknown): Promise<void>;
+  /** What the next native dialogs "choose": a file for Export > Code, a folder for Export > Trained Model. */
+  setDialogChoice(choice: { file?: string | null; folder?: string | null }): Promise<void>;
+  /** The title and dirty state the page reported (title bar, close prompt). */
+  documentState(): Promise<{ name: string; dirty: boolean } | null>;
+}
+
+/**
+ * Opens the renderer as the desktop app runs it: with a `window.tensorloom` preload bridge (so the page uses the
+ * Electron transport, menu commands and native-dialog code paths), here relayed to the test's server over its WebSocket.
+ * The Electron runtime cannot be downloaded here; this is how the renderer side of the desktop app is exercised.
+ */
+export async function openDesktopApp(app: TestApp, browser: TestBrowser): Promise<{ page: Page; bridge: DesktopBridgeControls }> {
+  const page = await browser.context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') browser.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => browser.errors.push(`uncaught: ${e.message}`));
+  // A string, not a function: the test runner's transform would add helpers the page does not have.
+  await page.addInitScript(`(() => {
+    const token = ${JSON.stringify(app.server.token)};
+    const ws = new WebSocket('ws://' + location.host + '/api?token=' + encodeURIComponent(token));
+    const open = new Promise((r) => ws.addEventListener('open', r));
+    const waiting = new Map();
+    let listener = null;
+    const early = [];
+    const controls = { dialogFile: null, dialogFolder: null, state: null, deliver: (e) => (listener ? listener(e) : early.push(e)) };
+    window.__desktop = controls;
+    ws.addEventListener('message', (m) => {
+      const msg = JSON.parse(String(m.data));
+      if (msg.event !== undefined) controls.deliver(msg);
+      else if (waiting.has(msg.id)) waiting.get(msg.id)(msg);
+    });
+    window.tensorloom = {
+      async invoke(req) {
+        await open;
+        // The main process answers these with a native dialog; here the test says what the user picks.
+        if (req.method === 'export.code' && req.params.save && !req.params.path && controls.dialogFile) req = { ...req, params: { ...req.params, path: controls.dialogFile, overwrite: true } };
+        if (req.method === 'export.model' && !req.params.dir && controls.dialogFolder) req = { ...req, params: { ...req.params, dir: controls.dialogFolder, overwrite: true } };
+        return new Promise((resolve) => {
+          waiting.set(req.id, resolve);
+          ws.send(JSON.stringify(req));
+        });
+      },
+      onEvent(l) {
+        listener = l;
+        for (const e of early.splice(0)) l(e);
+      },
+      setDocumentState(s) {
+        controls.state = s;
+      },
+    };
+  })();`);
+  await page.goto(app.server.url);
+  await waitReady(page);
+  type Controls = { dialogFile: string | null; dialogFolder: string | null; state: unknown; deliver(e: unknown): void };
+  const bridge: DesktopBridgeControls = {
+    push: (event, payload) => page.evaluate(([event, payload]) => (window as unknown as { __desktop: Controls }).__desktop.deliver({ event, payload }), [event, payload] as const),
+    setDialogChoice: (choice) =>
+      page.evaluate((c) => {
+        const d = (window as unknown as { __desktop: Controls }).__desktop;
+        if (c.file !== undefined) d.dialogFile = c.file;
+        if (c.folder !== undefined) d.dialogFolder = c.folder;
+      }, choice),
+    documentState: () => page.evaluate(() => (window as unknown as { __desktop: Controls }).__desktop.state as { name: string; dirty: boolean } | null),
+  };
+  return { page, bridge };
+}
