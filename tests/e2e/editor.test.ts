@@ -7,7 +7,7 @@ import { inferGraph } from '../../graph/infer.js';
 import { getLayer } from '../../graph/layers/index.js';
 import { getTemplate } from '../../graph/templates/index.js';
 import { formatCount } from '../../renderer/app/format.js';
-import { launchBrowser, openApp, screenshot, startApp, waitReady, type TestApp, type TestBrowser } from './harness.js';
+import { discardUnsavedChanges, launchBrowser, openApp, screenshot, startApp, waitReady, type TestApp, type TestBrowser } from './harness.js';
 
 // A user's first session: build a small convnet by dragging from the palette and wiring handles, edit it,
 // arrange it, save it, reload the page and reopen it.
@@ -372,9 +372,9 @@ async function wireTo(fromHandle: string, to: { x: number; y: number }, shot?: s
 }
 
 describe('editing, viewing and wiring prepared documents', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     // Opening another document over unsaved edits asks first; these tests mean to discard.
-    page.on('dialog', (d) => void d.accept());
+    await discardUnsavedChanges(page);
   });
 
   it('outlines an invalid layer in red and explains it on hover, readable and inside the canvas', async () => {

@@ -280,3 +280,17 @@ export async function openDesktopApp(app: TestApp, browser: TestBrowser): Promis
   };
   return { page, bridge };
 }
+
+/**
+ * Answers every "Save changes to …?" question of this page (and its reloads) with Don't Save, for tests that switch
+ * documents on purpose, the way a `page.on('dialog', accept)` handler answers native confirms.
+ */
+export async function discardUnsavedChanges(page: Page): Promise<void> {
+  const script = `(() => {
+    const answer = () => document.querySelector('[data-testid="choice-dialog"] [data-testid="choice-discard"]')?.click();
+    const start = () => new MutationObserver(answer).observe(document.body, { childList: true, subtree: true });
+    if (document.body) start(); else addEventListener('DOMContentLoaded', start);
+  })();`;
+  await page.addInitScript(script);
+  await page.evaluate(script);
+}
