@@ -63,8 +63,8 @@ describe('runs', () => {
     expect(fake.commands).toEqual(['pause', 'resume', 'stop']);
     fake.emit({ type: 'runFinished', ...t, status: 'stopped', reason: null, bestEpoch: 0, bestMetrics: { acc: 0.5 }, finalMetrics: { acc: 0.5 }, artifactDir: null, durationMs: 9 });
     fake.exit();
-    await tick();
-    expect(a.events.map((e) => e.event.type)).toEqual(['runStarted', 'epoch', 'runFinished']);
+    // Events reach watchers after they are recorded (asynchronously, in order): wait for them rather than a fixed time.
+    await expect.poll(() => a.events.map((e) => e.event.type)).toEqual(['runStarted', 'epoch', 'runFinished']);
     expect(b.events.map((e) => e.event.type)).toEqual(['epoch', 'runFinished']);
     const list = (await host.handle('runs.list', { graphPath: null }, a)) as { runs: { runId: string; status: string; epochs: number }[] };
     expect(list.runs).toMatchObject([{ runId, status: 'stopped', epochs: 1 }]);
