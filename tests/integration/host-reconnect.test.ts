@@ -63,7 +63,8 @@ afterEach(async () => {
   await new Promise((r) => proxy.close(r));
   finish();
   await server.close();
-  await rm(base, { recursive: true, force: true });
+  // The server may still be writing the run's record.
+  await rm(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 function cutTheLine(): void {

@@ -16,7 +16,8 @@ beforeEach(async () => {
   await mkdir(join(base, 'ws'));
 });
 afterEach(async () => {
-  await rm(base, { recursive: true, force: true });
+  // A run's record may still be being written when a test ends.
+  await rm(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 /** A scripted training process: the test pushes events and sees the commands. */
@@ -112,8 +113,10 @@ describe('runs', () => {
     fake.emit({ type: 'epoch', runId, time: 6, epoch: 1, loss: 0.5, metrics: { acc: 0.4, val_loss: 0.6, val_acc: 0.7 }, durationMs: 5 });
     fake.emit({ type: 'runFinished', runId, time: 9, status: 'stopped', reason: null, bestEpoch: 1, bestMetrics: { loss: 0.5, val_loss: 0.6, val_acc: 0.7 }, finalMetrics: { loss: 0.5, acc: 0.4, val_loss: 0.6, val_acc: 0.7 }, artifactDir: null, durationMs: 4321 });
     fake.exit();
-    await tick();
-    const [run] = ((await host.handle('runs.list', { graphPath: null, docId: 'd-1' }, a)) as { runs: RunInfo[] }).runs;
+    // The record is written asynchronously after the events: wait for it, not for a fixed time.
+    const listed = async () => ((await host.handle('runs.list', { graphPath: null, docId: 'd-1' }, a)) as { runs: RunInfo[] }).runs;
+    await expect.poll(async () => (await listed())[0]?.durationMs).toBe(4321);
+    const [run] = await listed();
     expect(run).toMatchObject({ status: 'stopped', epochs: 1, limit: 64, backend: 'wasm', device: 'WebAssembly SIMD', durationMs: 4321, bestEpoch: 1, finalMetrics: { acc: 0.4 } });
     expect(run!.training).toMatchObject({ learningRate: 0.05, batchSize: 16, epochs: 2, dataset: { kind: 'builtin', name: 'iris' } });
     const loaded = (await host.handle('runs.load', { runId }, a)) as { started: unknown; batches: { step: number }[]; history: unknown[] };
