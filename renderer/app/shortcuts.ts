@@ -105,12 +105,21 @@ export function installShortcuts(): () => void {
     const text = e.clipboardData?.getData('text/plain') ?? null;
     if (cmd.pasteText(text)) e.preventDefault();
   };
+  // Chromium runs Copy, Cut and Paste from a menu (the desktop app's Edit roles) only when there is text to act on, or
+  // when the page cancels the matching before* event: cancel it when the graph is what the command acts on.
+  const onBefore = (e: Event) => {
+    if (editorStore.getState().screen !== 'editor' || isTyping(e.target) || window.getSelection()?.toString()) return;
+    const sel = editorStore.getState().selection;
+    if (e.type === 'beforepaste' || sel.nodes.size > 0) e.preventDefault();
+  };
   window.addEventListener('pointermove', onMove, { passive: true });
   window.addEventListener('keydown', onKey);
   document.addEventListener('copy', onCopy);
   document.addEventListener('cut', onCut);
   document.addEventListener('paste', onPaste);
+  for (const type of ['beforecopy', 'beforecut', 'beforepaste']) document.addEventListener(type, onBefore);
   return () => {
+    for (const type of ['beforecopy', 'beforecut', 'beforepaste']) document.removeEventListener(type, onBefore);
     window.removeEventListener('pointermove', onMove);
     window.removeEventListener('keydown', onKey);
     document.removeEventListener('copy', onCopy);

@@ -208,6 +208,41 @@ describe('file access rule', () => {
     expect(await host.handle('files.saveAs', { graph: iris() }, session)).toBeNull();
   });
 
+  it('completes a name from the native dialog with its extension and asks before replacing what that name hits', async () => {
+    const folder = join(base, 'desk');
+    await mkdir(folder);
+    await writeFile(join(folder, 'model.tlgraph'), 'previous graph');
+    await writeFile(join(folder, 'net.py'), 'previous code');
+    await mkdir(join(folder, 'exports'));
+    await writeFile(join(folder, 'exports', 'keep.txt'), 'mine');
+    const asked: string[] = [];
+    let answer = false;
+    const dialogs: HostDialogs = {
+      openGraph: async () => null,
+      saveGraph: async () => join(folder, 'model'),
+      chooseFolder: async () => join(folder, 'exports'),
+      saveFile: async () => join(folder, 'net'),
+      confirmReplace: async (message) => (asked.push(message), answer),
+    };
+    const host = new Host({ kind: 'electron', version: 't', dataDir, workspaceRoot: null, dialogs, listBackends: async () => [] });
+    expect(await host.handle('files.saveAs', { graph: iris() }, session)).toBeNull();
+    expect(await host.handle('export.code', { graph: iris(), language: 'python', save: true }, session)).toMatchObject({ path: null });
+    const runId = 'run-d';
+    await mkdir(join(dataDir, 'runs', runId), { recursive: true });
+    await mkdir(join(base, 'art'));
+    await writeFile(join(base, 'art', 'model.json'), '{}');
+    await writeFile(join(dataDir, 'runs', runId, 'run.json'), JSON.stringify({ runId, graphPath: null, graphName: 'g', startedAt: 1, status: 'completed', epochs: 1, bestMetrics: null, artifactDir: join(base, 'art') }));
+    expect(await host.handle('export.model', { runId }, session)).toBeNull();
+    expect(asked).toEqual(["'model.tlgraph' already exists. Replace it?", "'net.py' already exists. Replace it?", "'exports' already contains files. Export into it anyway?"]);
+    expect(await readFile(join(folder, 'model.tlgraph'), 'utf8')).toBe('previous graph');
+    expect(await readFile(join(folder, 'net.py'), 'utf8')).toBe('previous code');
+    expect(await readdir(join(folder, 'exports'))).toEqual(['keep.txt']);
+    answer = true;
+    expect(await host.handle('files.saveAs', { graph: iris() }, session)).toMatchObject({ path: join(folder, 'model.tlgraph') });
+    expect(await readFile(join(folder, 'model.tlgraph'), 'utf8')).toBe(serializeGraph(iris()));
+    expect((await host.handle('export.model', { runId }, session)) as { files: string[] }).toMatchObject({ files: ['model.json'] });
+  });
+
   it('the browser lists folders and graph files inside the workspace only', async () => {
     await mkdir(join(workspace, 'sub'));
     await writeFile(join(workspace, 'sub', 'x.tlgraph'), serializeGraph(iris()));
