@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels, WASM_KERNEL_NOTES, WASM_KERNELS, WASM_REPLACEMENTS } from '../../main/training/kernels/index.js';
+import { setSimdKernelsEnabled, simdKernels } from '../../main/training/kernels/simd.js';
 
 type Attrs = Record<string, unknown>;
 
@@ -47,6 +48,10 @@ describe('registerWasmKernels', () => {
     expect(registerWasmKernels(tf)).toEqual([]);
   });
 
+  it('assembles its SIMD loops against this tfjs build (else the SIMD paths below would go untested)', () => {
+    expect(simdKernels(tf.backend())).not.toBeNull();
+  });
+
   it('explains every kernel it registers (the throughput bench prints these notes)', () => {
     expect(Object.keys(WASM_KERNEL_NOTES).sort()).toEqual([...Object.keys(WASM_KERNELS), ...Object.keys(WASM_REPLACEMENTS)].sort());
   });
@@ -74,8 +79,8 @@ const convCases: [number[], [number, number], [number, number], unknown, number]
 
 // Each case also runs with both channel counts rounded up to multiples of 4 when they are not:
 // the filter gradient (outChannels % 4 == 0) then goes through im2col and the SIMD A^T B loop, the
-// input gradient (inChannels % 4 == 0) through the SIMD product and col2im, instead of the
-// convolution formulations, so both paths of each see every geometry.
+// input gradient (inChannels % 4 == 0) through the SIMD product and col2im; and every case runs
+// again with the SIMD loops off, so both paths of each kernel see every geometry.
 const up4 = (n: number): number => Math.ceil(n / 4) * 4;
 const convCasesBothPaths = convCases.flatMap((c) => {
   const [x, k, s, pad, outC] = c;
@@ -92,6 +97,14 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu', () =>
     await expectSameAsCpu('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape });
     const filter = seeded(filterShape, 9);
     await expectSameAsCpu('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape: xShape });
+    // The XNNPACK convolution formulations, which stand in when SIMD is missing.
+    setSimdKernelsEnabled(false);
+    try {
+      await expectSameAsCpu('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape });
+      await expectSameAsCpu('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape: xShape });
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
     tf.dispose([x, probe, dy, filter]);
   });
 });

@@ -171,16 +171,21 @@ const ATB_BLOCK = 256;
 
 function atbBody(tileIndex: (t: number, v: number) => number, TR: number, TV: number): Body {
   // params: a, b, out, rows, taps, co, aStride, bStride, outStride. out[taps, co] += A[rows, taps]^T B[rows, co]
-  // over blocks of rows, tiles of up to 4 taps x 8 channels (co a multiple of 4).
+  // over blocks of rows, tiles of up to TR taps x 4*TV channels (co a multiple of 4).
   const f = new Body(9);
   const [a, b, out, rows, taps, co, aStride, bStride, outStride] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [r0, n, t0, T, c0, Vn, rest] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   f.forUp(r0, rows, ATB_BLOCK, () => {
     f.get(rows).get(r0).sub().set(rest);
     f.min(rest, ATB_BLOCK).set(n);
-    f.forUp(t0, taps, TR, () => {
+    // Taps in tiles of up to TR, balanced (9 taps: 3 + 3 + 3, not 4 + 4 + 1, whose last tile
+    // would load two vectors of B for each single splat of A).
+    f.i32(0).set(t0);
+    f.op(0x02, 0x40, 0x03, 0x40).get(t0).get(taps).op(0x4e, 0x0d, 1);
+    {
       f.get(taps).get(t0).sub().set(rest);
-      f.min(rest, TR).set(T);
+      f.get(rest).i32(TR - 1).add().i32(TR).op(0x6e).set(T); // tiles left = ceil(rest / TR)
+      f.get(rest).get(T).add().i32(1).sub().get(T).op(0x6e).set(T); // T = ceil(rest / tiles left)
       f.forUp(c0, co, 4 * TV, () => {
         f.get(co).get(c0).sub().i32(2).op(0x76).set(rest); // (co - c0) >> 2 vectors left
         f.min(rest, TV).set(Vn);
@@ -196,7 +201,9 @@ function atbBody(tileIndex: (t: number, v: number) => number, TR: number, TV: nu
           }
         }
       });
-    });
+      f.get(t0).get(T).add().set(t0);
+      f.op(0x0c, 0, 0x0b, 0x0b);
+    }
   });
   return f;
 }
@@ -405,8 +412,16 @@ export function simdKernelsWithTile(backend: unknown, rows: number, vecs: number
   return memory instanceof WebAssembly.Memory && WebAssembly.validate(bytes) ? bind(new WebAssembly.Module(bytes), memory) : null;
 }
 
+let enabled = true;
+
+/** Turns the SIMD paths off (kernels take their XNNPACK/JS formulations), to measure or test those. */
+export function setSimdKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
 /** The loops bound to the memory of this tfjs-backend-wasm instance, or null where that cannot work. */
 export function simdKernels(backend: unknown): SimdKernels | null {
+  if (!enabled) return null;
   const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | undefined)?.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   const cached = instances.get(memory);
