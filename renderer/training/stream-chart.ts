@@ -109,7 +109,9 @@ export class StreamChart {
   private smoothCache = new Map<string, SmoothCache>();
   private sparseCache = new Map<string, SparseCache>();
   private zoomed = false;
-  private decim: { k: number; keys: string; buf: Series['buf']; weight: number; done: number; xs: GrowableArray; cols: GrowableArray[]; sparse: (number | null)[][] } | null = null;
+  private decim: { k: number; keys: string; buf: Series['buf']; weight: number; done: number; xs: GrowableArray; cols: GrowableArray[]; his: GrowableArray[]; sparse: (number | null)[][] } | null = null;
+  /** Whether the raw lines are drawn as min/max bands (long decimated series) rather than strokes. */
+  private banded = false;
   private hoverListeners = new Set<(h: HoverReadout | null) => void>();
   /** Time spent in the last render (build data + setData + draw), ms; the benchmark reads it. */
   lastRenderMs = 0;
@@ -247,7 +249,7 @@ export class StreamChart {
   render(): void {
     this.renderStart = performance.now();
     const data = this.buildData();
-    const key = `${this.opts.log}|${this.lines.map((l) => `${l.key}:${l.color}:${l.role}:${l.dash ? 1 : 0}`).join(',')}`;
+    const key = `${this.opts.log}|${this.banded}|${this.lines.map((l) => `${l.key}:${l.color}:${l.role}:${l.dash ? 1 : 0}`).join(',')}`;
     if (key !== this.structureKey) {
       this.structureKey = key;
       this.zoomed = false;
@@ -262,7 +264,15 @@ export class StreamChart {
     const size = { width: this.plot.width, height: this.plot.height };
     this.plot.destroy();
     const series: uPlot.Series[] = [{ label: this.opts.xLabel }];
+    const bands: uPlot.Band[] = [];
     this.lines.forEach((l, j) => {
+      if (l.role === 'raw' && this.banded) {
+        // Two invisible edges (maximum, minimum) and the band between them, filled in the raw line's colour.
+        series.push({ label: `${l.label} max`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } });
+        series.push({ label: `${l.label} min`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } });
+        bands.push({ series: [series.length - 2, series.length - 1], fill: l.color + RAW_ALPHA });
+        return;
+      }
       // Markers only while a line has few points: validation every epoch of a long run stays a line.
       const fewPoints = () => (this.lines[j]?.series.length ?? 0) <= MARKERS_UP_TO;
       series.push({
@@ -274,20 +284,24 @@ export class StreamChart {
         points: l.role === 'raw' || l.role === 'smoothed' ? { show: false } : { show: fewPoints, size: 5, width: 1, fill: l.color, stroke: l.color },
       });
     });
-    (this as { plot: uPlot }).plot = new uPlot(this.plotOptions(size, series), data, this.el);
+    (this as { plot: uPlot }).plot = new uPlot({ ...this.plotOptions(size, series), bands }, data, this.el);
   }
 
   /** Builds uPlot's aligned data: zero-copy views on the fast path (one dense x), a union of x otherwise. */
   private buildData(): uPlot.AlignedData {
     const lines = this.lines;
-    if (lines.length === 0) return [[]];
+    if (lines.length === 0) {
+      this.banded = false;
+      return [[]];
+    }
     const dense = lines.filter((l) => l.role !== 'sparse');
     const buf0 = dense[0]?.series.buf;
     const fast = dense.length > 0 && dense.every((l) => l.series.buf === buf0 && l.series.length === dense[0]!.series.length);
     if (fast) {
       const xsrc = dense[0]!.series;
       const n = xsrc.length;
-      if (!this.zoomed && n > this.maxBuckets() * 2) return this.decimated(lines, xsrc);
+      this.banded = !this.zoomed && n > this.maxBuckets() * 2;
+      if (this.banded) return this.decimated(lines, xsrc);
       this.decim = null;
       const xs = xsrc.buf.xs.subarray(0, n);
       const cols: uPlot.AlignedData[number][] = [xs];
@@ -299,6 +313,7 @@ export class StreamChart {
       return cols as uPlot.AlignedData;
     }
     // General case (overlaid runs, per-epoch view): union of x, each line mapped onto it.
+    this.banded = false;
     this.sparseCache.clear();
     const xs = unionX(lines.map((l) => l.series.buf.xs.subarray(0, l.series.length)));
     const cols: uPlot.AlignedData[number][] = [xs];
@@ -317,14 +332,17 @@ export class StreamChart {
   }
 
   private maxBuckets(): number {
-    return Math.max(256, Math.floor(this.plot.width * 1.5));
+    return Math.max(256, Math.floor(this.plot.width));
   }
 
   /**
    * Min/max decimation for long series (TensorBoard and uPlot itself do the same per pixel): buckets of k points
-   * (k a power of two, so about 1.5 buckets per pixel) become two points each, the bucket's extremes in the order
-   * they occur. Complete buckets are kept between frames; only the open last bucket is recomputed, so an update
-   * costs O(k) plus a redraw of a few thousand points, however long the run. Hover read-outs use the full data.
+   * (k a power of two, so about one bucket per pixel) become two points each, the bucket's extremes in the order they
+   * occur. Raw lines become a band between each bucket's minimum and maximum instead, and smoothed lines the bucket's
+   * mean: stroking a zig-zag of thousands of long anti-aliased segments is what made frames slow (the canvas, not the
+   * JavaScript), and filling the band it covers draws the same pixels for a fraction of the cost. Complete buckets are kept between frames; only the open
+   * last bucket is recomputed, so an update costs O(k) plus one redraw, however long the run. Hover read-outs use the
+   * full data.
    */
   private decimated(lines: ChartLine[], xsrc: Series): uPlot.AlignedData {
     const n = xsrc.length;
@@ -333,13 +351,15 @@ export class StreamChart {
     const keys = lines.map((l) => l.key).join(',');
     let d = this.decim;
     if (!d || d.k !== k || d.keys !== keys || d.buf !== xsrc.buf || d.weight !== this.opts.smoothing) {
-      d = { k, keys, buf: xsrc.buf, weight: this.opts.smoothing, done: 0, xs: new GrowableArray(4096), cols: lines.map(() => new GrowableArray(4096)), sparse: lines.map(() => [] as (number | null)[]) };
+      const arrays = () => lines.map(() => new GrowableArray(4096));
+      d = { k, keys, buf: xsrc.buf, weight: this.opts.smoothing, done: 0, xs: new GrowableArray(4096), cols: arrays(), his: arrays(), sparse: lines.map(() => [] as (number | null)[]) };
       this.decim = d;
     }
     const X = xsrc.buf.xs;
     const ys = lines.map((l) => (l.role === 'smoothed' ? this.smoothed(l) : l.role === 'sparse' ? null : l.series.buf.ys));
     d.xs.length = 2 * d.done;
     for (const c of d.cols) c.length = 2 * d.done;
+    for (const c of d.his) c.length = 2 * d.done;
     for (let b = d.done; b * k < n; b++) {
       const i0 = b * k;
       const i1 = Math.min(n, i0 + k);
@@ -353,14 +373,35 @@ export class StreamChart {
           col.push(NaN);
           continue;
         }
+        const role = lines[j]!.role;
+        if (role === 'smoothed') {
+          // The smoothed line shows the trend: each pixel-wide bucket's mean (its extremes are in the raw band).
+          // Drawn through the means, with each bucket's end point halfway to the next bucket's mean, so the line
+          // has no stair steps.
+          let sum = 0;
+          for (let i = i0; i < i1; i++) sum += y[i]!;
+          const mean = sum / (i1 - i0);
+          if (b > 0) col.data[2 * b - 1] = (col.data[2 * b - 2]! + mean) / 2;
+          col.push(mean);
+          col.push(mean);
+          continue;
+        }
         let lo = i0;
         let hi = i0;
         for (let i = i0 + 1; i < i1; i++) {
           if (y[i]! < y[lo]!) lo = i;
           else if (y[i]! > y[hi]!) hi = i;
         }
-        col.push(y[Math.min(lo, hi)]!);
-        col.push(y[Math.max(lo, hi)]!);
+        if (role === 'raw') {
+          // Band edges: the bucket's minimum (cols) and maximum (his) across both of its x positions.
+          col.push(y[lo]!);
+          col.push(y[lo]!);
+          d.his[j]!.push(y[hi]!);
+          d.his[j]!.push(y[hi]!);
+        } else {
+          col.push(y[Math.min(lo, hi)]!);
+          col.push(y[Math.max(lo, hi)]!);
+        }
       }
       if (i1 - i0 === k) d.done = b + 1;
     }
@@ -368,6 +409,10 @@ export class StreamChart {
     const out: uPlot.AlignedData[number][] = [d.xs.view()];
     for (let j = 0; j < lines.length; j++) {
       const l = lines[j]!;
+      if (l.role === 'raw') {
+        out.push(d.his[j]!.view(), d.cols[j]!.view());
+        continue;
+      }
       if (l.role !== 'sparse') {
         out.push(d.cols[j]!.view());
         continue;
