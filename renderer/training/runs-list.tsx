@@ -42,18 +42,21 @@ function RunRow({ e, inCompare, isCurrent }: { e: RunEntry; inCompare: boolean; 
           </span>
         </div>
         <div className="tl-run-line muted small">
-          {[f.dataset, f.backend, new Date(e.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })].filter(Boolean).join(' · ')}
+          {[f.dataset, f.backend, new Date(e.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })]
+            .filter(Boolean)
+            .map((t, i) => (
+              <span key={i}>{t}</span>
+            ))}
         </div>
-        <div className="tl-run-line small" data-testid="entry-final">
-          <span title="After the last epoch">
+        <div className="tl-run-line small" data-testid="entry-final" title="After the last epoch">
+          <span>
             final loss <b>{formatValue(finalLoss)}</b>
-            {finalPrimary && (
-              <>
-                {' · '}
-                {finalPrimary.split(' ')[0]} <b>{finalPrimary.split(' ')[1]}</b>
-              </>
-            )}
           </span>
+          {finalPrimary && (
+            <span>
+              {finalPrimary.split(' ')[0]} <b>{finalPrimary.split(' ')[1]}</b>
+            </span>
+          )}
         </div>
         {f.best && bestPrimary && (
           <div className="tl-run-line small muted" data-testid="entry-best" title={`The epoch with the best ${f.monitor} (the early-stopping monitor)`}>

@@ -306,6 +306,18 @@ describe('training in the window', () => {
     expect(await tid('settings-diff').textContent()).toMatch(/status\s*stopped\s*completed/);
     await page.mouse.move(0, 0);
     await screenshot(page, 'training-compare');
+    // The runs panel is readable at the default window size and narrower: nothing clipped or scrolling sideways.
+    for (const width of [1400, 1100]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(200);
+      const clipped = await tid('runs-list').evaluate((el) => {
+        const over = (e: Element) => e.scrollWidth > e.clientWidth + 1;
+        return [el, ...el.querySelectorAll('*')].filter(over).map((e) => `${e.tagName}.${e.className}: ${e.textContent}`);
+      });
+      expect(clipped, `at ${width} px`).toEqual([]);
+    }
+    await screenshot(page, 'training-compare-narrow');
+    await page.setViewportSize({ width: 1400, height: 900 });
     for (let i = 0; i < 3 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark'; i++) await tid('theme-button').click();
     await page.waitForTimeout(200);
     await screenshot(page, 'training-compare-dark');
