@@ -45,7 +45,10 @@ function RunRow({ e, inCompare, isCurrent }: { e: RunEntry; inCompare: boolean; 
           {[f.dataset, f.backend, new Date(e.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })]
             .filter(Boolean)
             .map((t, i) => (
-              <span key={i}>{t}</span>
+              <span key={i}>
+                {i > 0 && '· '}
+                {t}
+              </span>
             ))}
         </div>
         <div className="tl-run-line small" data-testid="entry-final" title="After the last epoch">
@@ -54,7 +57,7 @@ function RunRow({ e, inCompare, isCurrent }: { e: RunEntry; inCompare: boolean; 
           </span>
           {finalPrimary && (
             <span>
-              {finalPrimary.split(' ')[0]} <b>{finalPrimary.split(' ')[1]}</b>
+              · {finalPrimary.split(' ')[0]} <b>{finalPrimary.split(' ')[1]}</b>
             </span>
           )}
         </div>

@@ -408,7 +408,7 @@ describe('training in the window', () => {
     await waitPhase(/completed/);
     expect(await tid('backend-badge').textContent()).toMatch(/^cpu · /);
     const [first] = await runRows();
-    expect(await tid(first!).textContent()).toMatch(/completed.*sine · cpu/);
+    expect(await tid(first!).textContent()).toMatch(/completed.*sine\s*· cpu/);
     // Regression results: predicted vs actual over the validation samples, and the model tried on typed values.
     await tid('training-tab-results').click();
     const pva = tid('predicted-vs-actual');
