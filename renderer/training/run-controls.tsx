@@ -122,7 +122,7 @@ export function BackendBadge({ state }: { state: RunState | null }) {
     title = (backends ?? []).map((b) => `${b.name}: ${b.available ? b.device : `unavailable${b.note ? ` (${b.note})` : ''}`}`).join('\n');
   }
   return (
-    <span className="tl-badge" data-testid="backend-badge" title={title}>
+    <span className="tl-badge" data-testid="backend-badge" title={[text, title].filter(Boolean).join("\n")}>
       {text}
     </span>
   );

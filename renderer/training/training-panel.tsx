@@ -101,7 +101,7 @@ function CurvesTab() {
             <span className="num">{smoothing.toFixed(2)}</span>
           </label>
           <span className="muted small tl-hint" title="Drag across a chart to zoom into that range; double-click to zoom back out. Ctrl-click (or tick) runs in the list to overlay them.">
-            Drag: zoom · double-click: reset
+            Drag to zoom, double-click to reset
           </span>
         </div>
         <div className="tl-charts">
