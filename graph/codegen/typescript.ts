@@ -8,15 +8,15 @@ export const DEFAULT_CUSTOM_LAYERS_IMPORT = 'tensorloom/graph/tfjs/all.ts';
 /** Options for `generateTypeScript`. */
 export interface TypeScriptOptions {
   /**
-   * Module specifier the program imports `registerCustomLayers` from, only when the model uses custom
-   * layers (attention, positional embedding, ...). The CLI passes a path relative to the output file
+   * Module specifier the program imports `registerCustomLayers` and `adadelta` from, only when the model uses custom
+   * layers (attention, positional embedding, ...) or the adadelta optimizer. The CLI passes a path relative to the output file
    * pointing into this Tensorloom installation; the default expects `tensorloom` installed next to the program.
    */
   customLayersImport?: string;
 }
 
 const RESERVED = new Set([
-  'tf', 'custom', 'model', 'training', 'buildModel', 'registerCustomLayers', 'pathToFileURL', 'huber',
+  'tf', 'custom', 'model', 'training', 'buildModel', 'registerCustomLayers', 'adadelta', 'pathToFileURL', 'huber',
   'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false',
   'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try',
   'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public',
@@ -42,6 +42,9 @@ function optimizerCode(t: TrainingSettings): string {
   switch (t.optimizer) {
     case 'sgd':
       return t.momentum > 0 ? `tf.train.momentum(${lr}, ${t.momentum})` : `tf.train.sgd(${lr})`;
+    case 'adadelta':
+      // tfjs 4.22's own adadelta steps exactly like SGD (see graph/tfjs/optimizers.ts); Tensorloom's follows Keras.
+      return `adadelta(tf, ${lr})`;
     default:
       return `tf.train.${t.optimizer}(${lr})`;
   }
@@ -80,10 +83,13 @@ export function generateTypeScript(graph: Graph, options: TypeScriptOptions = {}
   lines.push(`// ${commentText(graph.name.replace(/\s+/g, ' '))}: a model exported from Tensorloom.`);
   if (graph.description) for (const line of commentLines(graph.description)) lines.push(`// ${line}`);
   lines.push('//', '// Run it with `npx tsx <this file>` in a project that has @tensorflow/tfjs installed: it builds the model and prints its summary.');
+  const usesAdadelta = t.optimizer === 'adadelta';
+  const fromTensorloom = [...(usesCustom ? ['registerCustomLayers'] : []), ...(usesAdadelta ? ['adadelta'] : [])];
   if (usesCustom) lines.push(`// This model uses Tensorloom's custom layers, imported from '${options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT}'.`);
+  if (usesAdadelta) lines.push(`// Its optimizer is Tensorloom's Keras-rule Adadelta, imported from '${options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT}'.`);
   lines.push("import * as tf from '@tensorflow/tfjs';");
   lines.push("import { pathToFileURL } from 'node:url';");
-  if (usesCustom) lines.push(`import { registerCustomLayers } from ${jsLiteral(options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT)};`);
+  if (fromTensorloom.length) lines.push(`import { ${fromTensorloom.join(', ')} } from ${jsLiteral(options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT)};`);
   lines.push('');
   lines.push(`/** Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in '${commentText(t.dataset.name)}' dataset)` : ''}. */`);
   lines.push(

@@ -7,3 +7,4 @@ import './merge-layers.js';
 import './normalization-layers.js';
 import './preprocessing-layers.js';
 export { registerCustomLayers, type Tf } from './index.js';
+export { adadelta } from './optimizers.js';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
 import * as tfjs from '@tensorflow/tfjs';
-import { registerWasmKernels } from './kernels/index.js';
+import { registerCpuKernels, registerWasmKernels } from './kernels/index.js';
 
 export type Tf = typeof tfjs;
 export type BackendName = 'gpu' | 'node' | 'wasm' | 'cpu';
@@ -44,8 +44,8 @@ const require = createRequire(import.meta.url);
 
 const PACKAGES = { gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node' } as const;
 const INSTALL_HINT = {
-  gpu: 'npm install @tensorflow/tfjs-node-gpu@4.22.0; needs an NVIDIA GPU with CUDA 11.2 + cuDNN 8.1',
-  node: 'npm install @tensorflow/tfjs-node@4.22.0 for native multi-threaded CPU training',
+  gpu: 'npm install --ignore-scripts=false @tensorflow/tfjs-node-gpu@4.22.0; needs an NVIDIA GPU with CUDA 11.2 + cuDNN 8.1',
+  node: 'npm install --ignore-scripts=false @tensorflow/tfjs-node@4.22.0 for native multi-threaded CPU training',
 } as const;
 
 function cpuDevice(threads: number): string {
@@ -213,6 +213,7 @@ async function tryWasm(): Promise<Attempt> {
 }
 
 async function tryCpu(): Promise<Attempt> {
+  registerCpuKernels(tfjs);
   await tfjs.setBackend('cpu');
   await tfjs.ready();
   // The cpu backend prints a "Hi, looks like you are running TensorFlow.js in Node.js" banner on its first

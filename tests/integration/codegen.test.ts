@@ -69,6 +69,32 @@ describe('TypeScript export', () => {
     expect(stdout).toContain('decoder2 (TransformerDecode');
   });
 
+  it("exports adadelta as Tensorloom's Keras-rule optimizer, which does not step like SGD", async () => {
+    const steps = async (optimizer: 'adadelta' | 'sgd', tag: string): Promise<number[]> => {
+      const graph = TEMPLATES.find((t) => t.name === 'iris-mlp')!.build();
+      graph.training = { ...graph.training, optimizer, learningRate: 1 };
+      const code = generateTypeScript(graph, { customLayersImport: customLayers });
+      if (optimizer === 'adadelta') expect(code).toMatch(/import \{ adadelta \} from /);
+      const file = join(work, `opt-${tag}.ts`);
+      writeFileSync(file, code);
+      const model = ((await import(pathToFileURL(file).href)) as Built).buildModel();
+      try {
+        model.setWeights(model.getWeights().map((w, i) => tf.fill(w.shape, 0.05 * ((i % 3) + 1))));
+        const x = tf.tensor2d([[1, 2, 3, 4], [4, 3, 2, 1]]);
+        const y = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);
+        await model.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+        tf.dispose([x, y]);
+        return Array.from(model.getWeights()[0]!.dataSync());
+      } finally {
+        model.dispose();
+      }
+    };
+    const a = await steps('adadelta', 'a');
+    const s = await steps('sgd', 's');
+    // tfjs' own adadelta would give exactly SGD's weights here.
+    expect(a.some((v, i) => Math.abs(v - s[i]!) > 1e-4)).toBe(true);
+  });
+
   it('keeps multi-output compile settings and the Huber loss', async () => {
     const g = createGraph('two heads');
     const add = (id: string, type: string, params: Record<string, unknown> = {}): void => {
