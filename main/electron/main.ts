@@ -10,7 +10,8 @@ import { Host, type HostDialogs, type HostSession } from '../host/host.js';
 import { PACKAGE_ROOT, RENDERER_DIST } from '../host/paths.js';
 import { linkDecision } from './links.js';
 import { graphFileFromArgv, menuTemplate } from './menu.js';
-import { utilityProcessTraining } from './training.js';
+import { PredictionProcess } from '../training/predict-process.js';
+import { utilityProcessPredictChannel, utilityProcessTraining } from './training.js';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://tensorloom`;
@@ -302,6 +303,8 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (e) => e.preventDefault());
   });
   void app.whenReady().then(async () => {
+    const predictions = new PredictionProcess({ spawn: () => utilityProcessPredictChannel(join(HERE, 'predict-worker.mjs')) });
+    app.on('will-quit', () => predictions.close());
     host = new Host({
       kind: 'electron',
       version: app.getVersion(),
@@ -310,6 +313,7 @@ if (!app.requestSingleInstanceLock()) {
       initialFile: pendingFile,
       dialogs: dialogsFor(),
       startTraining: async () => utilityProcessTraining(join(HERE, 'worker.mjs')),
+      predict: (request) => predictions.predict(request),
     });
     pendingFile = null;
     // The app needs no camera, microphone, notifications, geolocation, MIDI, USB, HID or serial access: refuse every

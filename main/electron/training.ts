@@ -1,6 +1,7 @@
 import { utilityProcess } from 'electron';
 import { StartCommandSchema, TrainingEventSchema, type RunFinishedEvent, type StartCommand, type TrainingEvent } from '../../graph/api/training.js';
 import type { StartTraining, TrainingProcess } from '../host/runs.js';
+import type { PredictChannel } from '../training/predict-process.js';
 
 /**
  * Starts training in an Electron utilityProcess running the engine's worker (bundled as worker.mjs). The worker talks
@@ -52,5 +53,25 @@ export function utilityProcessTraining(workerPath: string): StartTraining {
       resume: () => send('resume'),
       done,
     };
+  };
+}
+
+/**
+ * The prediction worker (bundled as predict-worker.mjs) in a utilityProcess, for the engine's PredictionProcess: the
+ * packaged app has no tsx to run the TypeScript worker with. The worker answers over its process.parentPort.
+ */
+export function utilityProcessPredictChannel(workerPath: string): PredictChannel {
+  const child = utilityProcess.fork(workerPath, [], { serviceName: 'Tensorloom predictions', stdio: 'pipe' });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  return {
+    send: (m) => child.postMessage(m),
+    onMessage: (l) => child.on('message', l),
+    onExit: (l) => child.on('exit', (code) => l(`code ${code}`)),
+    onError: (l) => child.on('error', (type, location) => l(new Error(`${type} at ${location}`))),
+    onStderr: (l) => child.stderr?.on('data', (d: Buffer) => l(d.toString())),
+    kill: () => {
+      if (!exited) child.kill();
+    },
   };
 }

@@ -6,8 +6,46 @@ import { PredictReplySchema, PredictRequestSchema, type PredictRequest } from '.
 /** The prediction worker's path, for hosts that start it themselves (Electron's utilityProcess). */
 export const PREDICT_WORKER_PATH = fileURLToPath(new URL('./predict-worker.ts', import.meta.url));
 
+/**
+ * The process a `PredictionProcess` talks to: a Node child process by default, an Electron utilityProcess in the
+ * desktop app (whose packaged runtime has no tsx to run the TypeScript worker with).
+ */
+export interface PredictChannel {
+  send(message: PredictRequest): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (how: string) => void): void;
+  onError(listener: (error: Error) => void): void;
+  onStderr(listener: (chunk: string) => void): void;
+  kill(): void;
+  /** Keeps the parent alive while busy and lets it exit while idle (a CLI or test ends when its work is done). */
+  hold?(busy: boolean): void;
+}
+
+/** A Node child process running predict-worker.ts through tsx. */
+export function nodePredictChannel(): PredictChannel {
+  const child: ChildProcess = fork(PREDICT_WORKER_PATH, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  return {
+    send: (m) => child.send(m),
+    onMessage: (l) => child.on('message', l),
+    onExit: (l) => child.on('exit', (code, signal) => l(signal ?? `code ${code}`)),
+    onError: (l) => child.on('error', l),
+    onStderr: (l) => child.stderr?.on('data', (d: Buffer) => l(d.toString())),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    hold: (busy) => {
+      for (const h of [child, child.channel, child.stderr] as ({ ref?(): void; unref?(): void } | null | undefined)[]) {
+        if (busy) h?.ref?.();
+        else h?.unref?.();
+      }
+    },
+  };
+}
+
 /** Options for a `PredictionProcess`. */
 export interface PredictProcessOptions {
+  /** Starts the worker process; default `nodePredictChannel`. */
+  spawn?: () => PredictChannel;
   /** Fails a request (and restarts the process) after this long, model loading included; default 120 s. */
   timeoutMs?: number;
   /** Ends the process after it has been idle this long; default 60 s. */
@@ -26,7 +64,7 @@ interface Pending {
  * validated with the protocol schemas; a crash, a timeout or an invalid answer rejects with a message.
  */
 export class PredictionProcess {
-  private child: ChildProcess | null = null;
+  private child: PredictChannel | null = null;
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
@@ -39,8 +77,7 @@ export class PredictionProcess {
     const child = this.ensure();
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    // A busy process keeps the host alive; an idle one must not (a CLI or test exits when its work is done).
-    for (const h of [child, child.channel, child.stderr] as ({ ref?(): void } | null | undefined)[]) h?.ref?.();
+    child.hold?.(true);
     return new Promise((resolve, reject) => {
       const ms = this.options.timeoutMs ?? 120_000;
       const timer = setTimeout(() => this.fail(new Error(`the prediction took longer than ${Math.round(ms / 1000)} s and was stopped`)), ms);
@@ -54,13 +91,13 @@ export class PredictionProcess {
     this.fail(new Error('the prediction process was closed'));
   }
 
-  private ensure(): ChildProcess {
+  private ensure(): PredictChannel {
     if (this.child) return this.child;
     this.stderr = '';
-    const child = fork(PREDICT_WORKER_PATH, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = (this.options.spawn ?? nodePredictChannel)();
     this.child = child;
-    child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    child.on('message', (raw) => {
+    child.onStderr((d) => (this.stderr = (this.stderr + d).slice(-2000)));
+    child.onMessage((raw) => {
       const parsed = PredictReplySchema.safeParse(raw);
       if (!parsed.success) return this.fail(new Error(`the prediction process sent an invalid answer (${parsed.error.issues[0]?.message ?? 'unknown problem'})`));
       const p = this.pending.get(parsed.data.id);
@@ -71,10 +108,10 @@ export class PredictionProcess {
       else p.resolve(parsed.data.predictions);
       if (this.pending.size === 0) this.rest();
     });
-    child.on('error', (e) => this.fail(new Error(`could not start the prediction process: ${e.message}`), child));
-    child.on('exit', (code, signal) => {
+    child.onError((e) => this.fail(new Error(`could not start the prediction process: ${e.message}`), child));
+    child.onExit((how) => {
       const last = this.stderr.trim().split('\n').filter((l) => l && !/tfjs-node|=====|Hi, looks like|To speed things up/.test(l)).pop();
-      this.fail(new Error(`the prediction process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last.slice(0, 300)}` : ''}`), child);
+      this.fail(new Error(`the prediction process exited unexpectedly (${how})${last ? `: ${last.slice(0, 300)}` : ''}`), child);
     });
     return child;
   }
@@ -82,17 +119,17 @@ export class PredictionProcess {
   private rest(): void {
     const child = this.child;
     if (!child) return;
-    for (const h of [child, child.channel, child.stderr] as ({ unref?(): void } | null | undefined)[]) h?.unref?.();
+    child.hold?.(false);
     this.idle = setTimeout(() => this.close(), this.options.idleMs ?? 60_000);
     this.idle.unref();
   }
 
-  private fail(error: Error, which: ChildProcess | null = this.child): void {
+  private fail(error: Error, which: PredictChannel | null = this.child): void {
     if (which !== this.child || !which) return;
     this.child = null;
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    if (which.exitCode === null && which.signalCode === null) which.kill('SIGKILL');
+    which.kill();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(error);

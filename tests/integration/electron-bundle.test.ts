@@ -1,6 +1,6 @@
 // What of the desktop app can be exercised without the Electron runtime (which cannot be downloaded here): the
-// main-process bundles build, the bundled training worker trains in a plain child process speaking the same protocol
-// it speaks over a utilityProcess port, the preload needs nothing but 'electron', and the menu and argv handling.
+// main-process bundles build, the bundled training and prediction workers run in plain child processes speaking the
+// protocols they speak over a utilityProcess port, the preload needs nothing but 'electron', and the menu and argv handling.
 import { fork } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { TrainingEventSchema, type TrainingEvent } from '../../graph/api/trainin
 import { getTemplate } from '../../graph/templates/index.js';
 import { buildElectron } from '../../main/electron/build.js';
 import { graphFileFromArgv, menuTemplate } from '../../main/electron/menu.js';
+import { PredictionProcess, type PredictChannel } from '../../main/training/predict-process.js';
 
 let outputs: string[];
 let tmp: string;
@@ -41,6 +42,31 @@ describe('desktop app bundles', () => {
     await finished;
     expect(events.at(-1)).toMatchObject({ type: 'runFinished', status: 'completed' });
     expect(events.some((e) => e.type === 'epoch')).toBe(true);
+  });
+
+  it('the bundled prediction worker, started without tsx as the utilityProcess starts it, tries the run it trained', async () => {
+    const bundle = outputs.find((o) => o.endsWith('predict-worker.mjs'))!;
+    // The same channel shape the desktop app gives utilityProcess; here over a plain fork of the bundle.
+    const spawn = (): PredictChannel => {
+      const child = fork(bundle, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      return {
+        send: (m) => child.send(m),
+        onMessage: (l) => child.on('message', l),
+        onExit: (l) => child.on('exit', (code, signal) => l(signal ?? `code ${code}`)),
+        onError: (l) => child.on('error', l),
+        onStderr: (l) => child.stderr?.on('data', (d: Buffer) => l(d.toString())),
+        kill: () => child.kill('SIGKILL'),
+      };
+    };
+    const predictions = new PredictionProcess({ spawn });
+    try {
+      const [p] = await predictions.predict({ dir: join(tmp, 'run'), inputs: ['5.1,3.5,1.4,0.2'], backend: 'cpu' });
+      expect(p).toMatchObject({ input: '5.1,3.5,1.4,0.2', kind: 'class' });
+      if (p?.kind !== 'class') throw new Error('expected a class prediction');
+      expect(p.top.map((t) => t.label).sort()).toEqual(['setosa', 'versicolor', 'virginica']);
+    } finally {
+      predictions.close();
+    }
   });
 
   it('the sandboxed preload requires nothing but electron and never exposes ipcRenderer', async () => {
