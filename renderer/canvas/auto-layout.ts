@@ -4,9 +4,9 @@ import { getLayer } from '../../graph/layers/index.js';
 import type { Change, Point } from '../store/changes.js';
 import type { EdgeRoute } from '../store/editor-store.js';
 import { inputHandles, NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
+import { fastLayout, type SizeOf } from './fast-layout.js';
 
-/** Node sizes as measured on the canvas; unmeasured nodes use the standard face size. */
-export type SizeOf = (id: string) => { width: number; height: number } | undefined;
+export type { SizeOf };
 /** The text of an edge's shape label, so the layout leaves room for it. */
 export type LabelOf = (edgeId: string) => string;
 
@@ -40,6 +40,12 @@ const ROOT_OPTIONS: LayoutOptions = {
   'elk.edgeLabels.inline': 'true',
   'elk.layered.edgeLabels.sideSelection': 'SMART_DOWN',
 };
+
+/**
+ * Above this many layers the built-in layered layout (fast-layout.ts) runs instead of ELK, which takes tens of
+ * seconds there and whose recursion can overflow a worker's stack on long chains.
+ */
+export const ELK_MAX_NODES = 250;
 
 /** Width of a shape label as styles.css draws it (10.5 px monospace, 6 px padding each side). */
 function labelWidth(text: string): number {
@@ -154,7 +160,18 @@ function elk(): Promise<ElkApi> {
  * layout is done, so edits made while it ran are neither lost nor undone wrongly.
  */
 export async function layoutGraph(graph: Graph, sizeOf: SizeOf, labelOf: LabelOf, current: () => Graph = () => graph): Promise<LayoutResult> {
-  const laid = await (await elk()).layout(elkGraph(graph, sizeOf, labelOf));
-  const { positions, routes } = readLayout(laid);
+  let laid: { positions: Map<string, Point>; routes: Map<string, EdgeRoute> };
+  if (graph.nodes.length > ELK_MAX_NODES) laid = fastLayout(graph, sizeOf);
+  else {
+    // ELK's recursion goes as deep as the longest path; should a long chain still overflow the worker's
+    // stack, the built-in layout does the job.
+    laid = await (await elk())
+      .layout(elkGraph(graph, sizeOf, labelOf))
+      .then(readLayout, (e: unknown) => {
+        if (!/call stack/i.test(String((e as Error)?.message ?? e))) throw e;
+        return fastLayout(graph, sizeOf);
+      });
+  }
+  const { positions, routes } = laid;
   return { changes: moveChanges(current(), positions), routes };
 }

@@ -8,6 +8,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   SelectionMode,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -37,6 +38,8 @@ const SNAP: [number, number] = [10, 10];
 /** From this many nodes on, the canvas renders only what is on screen. */
 const BIG_GRAPH = 300;
 const MINIMAP_STYLE = { width: 132, height: 84 };
+/** Below this zoom nodes are drawn as plain coloured blocks (styles.css `.canvas.lod`). */
+const LOD_ZOOM = 0.35;
 /** MIME type of palette drags. */
 export const LAYER_MIME = 'application/x-tensorloom-layer';
 
@@ -318,6 +321,7 @@ function CanvasView() {
   const onNodeMouseLeave: NodeMouseHandler<LayerFlowNode> = useCallback(() => setHovered(null), []);
   const showMinimap = useUi((s) => s.minimap);
   const canvasRef = useRef<HTMLDivElement>(null);
+  const lod = useStore((s) => s.transform[2] < LOD_ZOOM);
 
   const onInit = useCallback((rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>) => {
     instance.current = rf;
@@ -333,7 +337,7 @@ function CanvasView() {
 
 
   return (
-    <div className="canvas" data-testid="canvas" ref={canvasRef} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={lod ? 'canvas lod' : 'canvas'} data-testid="canvas" ref={canvasRef} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<LayerFlowNode, ShapeFlowEdge>
         nodes={nodes}
         edges={edges}

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TEMPLATES, getTemplate } from '../../graph/templates/index.js';
 import { inferGraph } from '../../graph/infer.js';
 import { applyChanges } from '../../renderer/store/changes.js';
-import { layoutGraph } from '../../renderer/canvas/auto-layout.js';
+import { ELK_MAX_NODES, layoutGraph } from '../../renderer/canvas/auto-layout.js';
+import { fastLayout } from '../../renderer/canvas/fast-layout.js';
+import { createGraph } from '../../graph/document.js';
 import { NODE_HEIGHT, NODE_WIDTH } from '../../renderer/canvas/layer-node.js';
 import { edgeShapeText } from '../../renderer/app/format.js';
 import type { Graph } from '../../graph/document.js';
@@ -76,5 +78,61 @@ describe('auto-layout', () => {
       });
       for (const [id, box] of boxes) expect(overlap(a, box), `label of ${graph.edges[i]!.id} covers ${id}`).toBe(false);
     });
+  });
+
+  it('lays out 2,000 layers of residual blocks in well under a second, main path straight, skips routed around', async () => {
+    // Input, then blocks of Dense → Dropout → Dense → Add(skip, dense): the editor bench's graph.
+    const g = createGraph('big');
+    let n = 0;
+    const add = (type: string, params: Record<string, unknown> = {}) => {
+      const id = `n${++n}`;
+      g.nodes.push({ id, type, name: `${type.toLowerCase()}_${n}`, position: { x: 0, y: 0 }, params });
+      return id;
+    };
+    const edge = (source: string, target: string, targetHandle = 'in') => g.edges.push({ id: `e${g.edges.length + 1}`, source, sourceHandle: 'out', target, targetHandle });
+    let x = add('Input', { shape: [64] });
+    const main = [x];
+    while (n < 2000) {
+      const a = add('Dense', { units: 64 });
+      edge(x, a);
+      const b = add('Dropout', { rate: 0.1 });
+      edge(a, b);
+      const c = add('Dense', { units: 64 });
+      edge(b, c);
+      const s = add('Add');
+      edge(x, s, 'in0');
+      edge(c, s, 'in1');
+      main.push(a, b, c, s);
+      x = s;
+    }
+    const t = performance.now();
+    const { positions, routes } = fastLayout(g, () => undefined);
+    expect(performance.now() - t).toBeLessThan(1000);
+    // Arrange takes this path for a graph this big (ELK would need tens of seconds).
+    expect(g.nodes.length).toBeGreaterThan(ELK_MAX_NODES);
+    const y0 = positions.get('n1')!.y;
+    for (const id of main) expect(positions.get(id)!.y, id).toBe(y0);
+    const xs = main.map((id) => positions.get(id)!.x);
+    expect(xs).toEqual([...xs].sort((p, q) => p - q));
+    expect(new Set(xs).size).toBe(xs.length);
+    const boxes = g.nodes.map((nd) => ({ id: nd.id, x: positions.get(nd.id)!.x, y: positions.get(nd.id)!.y, w: NODE_WIDTH, h: NODE_HEIGHT }));
+    // Check the routes of the first blocks against every node near them: orthogonal, and never through a face.
+    for (const e of g.edges.slice(0, 60)) {
+      const r = routes.get(e.id)!;
+      expect(r.points[0]!.x).toBe(positions.get(e.source)!.x + NODE_WIDTH);
+      expect(r.points.at(-1)!.x).toBe(positions.get(e.target)!.x);
+      for (let i = 1; i < r.points.length; i++) {
+        const a = r.points[i - 1]!;
+        const b = r.points[i]!;
+        expect(a.x === b.x || a.y === b.y, `${e.id} bends diagonally`).toBe(true);
+        for (let k = 0; k <= 10; k++) {
+          const p = { x: a.x + ((b.x - a.x) * k) / 10, y: a.y + ((b.y - a.y) * k) / 10 };
+          for (const bx of boxes.slice(0, 80)) expect(inside(p, bx, 2), `${e.id} runs through ${bx.id}`).toBe(false);
+        }
+      }
+    }
+    // A block's two inputs arrive at the Add's two ports (an Add also shows a third, free one: quarters).
+    const ends = g.edges.filter((e) => e.target === 'n5').map((e) => routes.get(e.id)!.points.at(-1)!.y);
+    expect(ends.sort((p, q) => p - q)).toEqual([y0 + NODE_HEIGHT / 4, y0 + NODE_HEIGHT / 2].map(Math.round));
   });
 });
