@@ -69,7 +69,11 @@ export async function* indexBatches(
     const size = Math.min(bs, order.length - start);
     const x = inputDtype === 'int32' ? new Int32Array(size * inputSize) : new Float32Array(size * inputSize);
     const y = new Float32Array(size * targetSize);
-    for (let i = 0; i < size; i++) await get(order[start + i]!, x, i * inputSize, y, i * targetSize);
+    for (let i = 0; i < size; i++) {
+      // In-memory datasets copy synchronously; awaiting their undefined would cost a microtask per sample.
+      const pending = get(order[start + i]!, x, i * inputSize, y, i * targetSize);
+      if (pending) await pending;
+    }
     yield { x, y, size };
   }
 }

@@ -127,7 +127,7 @@ export function formatNumber(x: number): string {
 
 /**
  * Sum of every trainable weight, a non-finite number when any weight is NaN or infinite. One small reduction
- * per batch: a diverged classifier can report a finite loss (crossentropy clips NaN predictions on wasm) while
+ * with every batch event: a diverged classifier can report a finite loss (crossentropy clips NaN predictions on wasm) while
  * its weights are already NaN, so the loss alone does not catch it.
  */
 function weightChecksum(tf: Tf, model: tfjs.LayersModel): number {
@@ -323,11 +323,13 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
         seen += batch.size;
         const nums = values.map((v) => (typeof v === 'number' ? v : v.dataSync()[0]!));
         if (!Number.isFinite(nums[0]!)) throw new RunFailure(divergedMessage('the loss', nums[0]!, epoch, batchIndex, training.learningRate));
-        const checksum = weightChecksum(tf, model);
-        if (!Number.isFinite(checksum)) throw new RunFailure(divergedMessage('the weights', checksum, epoch, batchIndex, training.learningRate, ` although the loss still reads ${nums[0]!.toFixed(4)}`));
         nums.forEach((v, i) => (sums[i]! += v * batch.size));
         const now = Date.now();
         if (now - lastSent >= interval || batchIndex === batchesPerEpoch) {
+          // The weights are checked as often as the UI hears of progress (and at every epoch's end), not every
+          // batch: the reduction and read-back cost a few percent of a small model's training time.
+          const checksum = weightChecksum(tf, model);
+          if (!Number.isFinite(checksum)) throw new RunFailure(divergedMessage('the weights', checksum, epoch, batchIndex, training.learningRate, ` (or a few batches before) although the loss still reads ${nums[0]!.toFixed(4)}`));
           const metrics: Record<string, number> = {};
           names.forEach((n, i) => (metrics[n] = sums[i]! / seen));
           send({ type: 'batch', epoch, batch: batchIndex, step, loss: metrics.loss ?? null, metrics, samplesPerSecond: seen / Math.max(1e-3, (now - epochStart) / 1000) });
