@@ -120,9 +120,13 @@ function higherIsBetter(monitor: string): boolean {
   return /acc|precision|recall/i.test(monitor);
 }
 
-/** A number as people write it: 1e+29 rather than 1.0000000000000001e+29, 0.0003 rather than 0.00030000000000000003. */
+/**
+ * A number as people write it: 1e+29 rather than 1.0000000000000001e+29, 1e+12 rather than 1000000000000,
+ * 0.0003 rather than 0.00030000000000000003.
+ */
 export function formatNumber(x: number): string {
-  return String(Number(x.toPrecision(6)));
+  const rounded = Number(x.toPrecision(6));
+  return Math.abs(rounded) >= 1e6 ? rounded.toExponential().replace(/\.?0+e/, 'e') : String(rounded);
 }
 
 /**

@@ -188,7 +188,7 @@ function Dock() {
           </button>
         ))}
         <span className="spacer" />
-        <button className="tab" onClick={() => set({ dockOpen: !open })} title={open ? 'Hide panel' : 'Show panel'}>
+        <button className="tab" onClick={() => set({ dockOpen: !open })} title={open ? 'Hide panel' : 'Show panel'} data-testid="dock-fold">
           {open ? '▾' : '▴'}
         </button>
       </div>

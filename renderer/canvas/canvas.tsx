@@ -334,6 +334,25 @@ function CanvasView() {
     },
     [],
   );
+  // When the canvas changes size (the bottom dock opened or dragged, a side panel hidden, the window resized) the
+  // point at its centre stays at its centre, as in Netron or a map: React Flow alone keeps the top-left corner,
+  // which leaves a graph that was in the middle half under the training dock.
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el) return;
+    let last = { width: el.clientWidth, height: el.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const now = { width: el.clientWidth, height: el.clientHeight };
+      const rf = instance.current;
+      if (rf && last.width > 0 && last.height > 0 && now.width > 0 && now.height > 0 && (now.width !== last.width || now.height !== last.height)) {
+        const v = rf.getViewport();
+        void rf.setViewport({ x: v.x + (now.width - last.width) / 2, y: v.y + (now.height - last.height) / 2, zoom: v.zoom });
+      }
+      last = now;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
 
   return (

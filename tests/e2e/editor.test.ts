@@ -603,7 +603,18 @@ describe('editing, viewing and wiring prepared documents', () => {
     const small = (await page.locator('.react-flow__minimap').boundingBox())!;
     expect(small.width * small.height).toBeLessThan(150 * 100);
 
+    // A layer's place relative to the canvas centre survives the dock opening (the graph does not slide under it).
+    const fromCentre = async (): Promise<{ dx: number; dy: number }> => {
+      const c = await box('[data-testid="canvas"]');
+      const n = (await page.locator('.react-flow__node').first().boundingBox())!;
+      return { dx: n.x + n.width / 2 - (c.x + c.width / 2), dy: n.y + n.height / 2 - (c.y + c.height / 2) };
+    };
+    if (await page.locator('[data-testid="dock"].open').count()) await page.getByTestId('dock-fold').click();
+    await expect.poll(() => page.locator('[data-testid="dock"].open').count()).toBe(0);
+    const before = await fromCentre();
     await page.getByTestId('dock-tab-summary').click();
+    await expect.poll(async () => Math.abs((await fromCentre()).dy - before.dy)).toBeLessThan(3);
+    expect(Math.abs((await fromCentre()).dx - before.dx)).toBeLessThan(3);
     const dock = await box('[data-testid="dock"]');
     const canvas = await box('[data-testid="canvas"]');
     // The default leaves the graph most of the height.
