@@ -90,11 +90,16 @@ export function inferGraph(graph: Graph): GraphInference {
   }
 
   // Duplicate names: tfjs layer names and code export both need unique names.
-  const seenNames = new Map<string, GraphNode>();
-  for (const n of graph.nodes) {
-    const first = seenNames.get(n.name);
-    if (first) nodeDiag(n, `${nodeLabel(n, defs.get(n.id))} has the same name as ${nodeLabel(first, defs.get(first.id))}; rename one of them`, 'error', 'name');
-    else seenNames.set(n.name, n);
+  // Every layer of a clash is marked, not only the later ones, so the canvas outlines all of them.
+  const byName = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) byName.set(n.name, [...(byName.get(n.name) ?? []), n]);
+  for (const same of byName.values()) {
+    if (same.length < 2) continue;
+    for (const n of same) {
+      const others = same.filter((o) => o !== n).map((o) => defs.get(o.id)?.id ?? o.type);
+      const what = others.length === 1 ? `another layer (${others[0]})` : `${others.length} other layers (${others.join(', ')})`;
+      nodeDiag(n, `${nodeLabel(n, defs.get(n.id))} has the same name as ${what}; layer names must be unique, so rename one of them`, 'error', 'name');
+    }
   }
 
   // Resolve each edge to a port slot of its target, and build adjacency.

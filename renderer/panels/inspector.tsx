@@ -50,7 +50,15 @@ function setParam(nodeId: string, name: string, value: unknown): void {
 const beginEdit = (label: string) => editorStore.getState().begin(label);
 const endEdit = () => editorStore.getState().commit();
 
-function TextField({ nodeId, name, spec, value, problem }: { nodeId: string; name: string; spec: ParamSpec; value: unknown; problem: string | undefined }) {
+/** A diagnostic shown under a field: errors in red, warnings (e.g. a loss that does not suit the activation) in amber. */
+type FieldProblem = { message: string; severity: 'error' | 'warning' } | undefined;
+
+function FieldMessage({ problem }: { problem: FieldProblem }) {
+  if (!problem) return null;
+  return <div className={problem.severity === 'warning' ? 'field-warning' : 'field-error'}>{problem.message}</div>;
+}
+
+function TextField({ nodeId, name, spec, value, problem }: { nodeId: string; name: string; spec: ParamSpec; value: unknown; problem: FieldProblem }) {
   const [draft, setDraft] = useState(() => formatParam(spec, value));
   const [error, setError] = useState<string | null>(null);
   // Follow outside changes (undo, another field) unless the draft already means the same value.
@@ -61,11 +69,11 @@ function TextField({ nodeId, name, spec, value, problem }: { nodeId: string; nam
       setError(null);
     }
   }, [value, spec]);
-  const shown = error ?? problem;
+  const shown: FieldProblem = error ? { message: error, severity: 'error' } : problem;
   return (
     <>
       <input
-        className={`field-input${shown ? ' invalid' : ''}`}
+        className={`field-input${shown ? (shown.severity === 'warning' ? ' warned' : ' invalid') : ''}`}
         data-testid={`param-${name}`}
         value={draft}
         inputMode={spec.kind === 'string' ? 'text' : 'decimal'}
@@ -86,12 +94,12 @@ function TextField({ nodeId, name, spec, value, problem }: { nodeId: string; nam
           if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
         }}
       />
-      {shown && <div className="field-error">{shown}</div>}
+      <FieldMessage problem={shown} />
     </>
   );
 }
 
-function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; name: string; spec: ParamSpec; value: unknown; problem: string | undefined }) {
+function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; name: string; spec: ParamSpec; value: unknown; problem: FieldProblem }) {
   let control;
   switch (spec.kind) {
     case 'bool':
@@ -142,7 +150,7 @@ function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; na
     <div className="field" title={spec.doc}>
       <label className="field-label param">{paramLabel(name, spec)}</label>
       {control}
-      {problem && <div className="field-error">{problem}</div>}
+      <FieldMessage problem={problem} />
       <div className="field-doc">{spec.doc}</div>
     </div>
   );
@@ -208,7 +216,8 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   if (!node) return null;
   const def = getLayer(node.type);
   const problems = info?.diagnostics ?? [];
-  const fieldProblem = (f: string) => problems.find((d) => d.field === f)?.message;
+  // An error on a field outranks a warning on it.
+  const fieldProblem = (f: string): FieldProblem => problems.find((d) => d.field === f && d.severity === 'error') ?? problems.find((d) => d.field === f);
   const count = info ? info.paramCount.trainable + info.paramCount.nonTrainable : 0;
   return (
     <div className="inspector-node" style={{ '--hue': def ? categoryHue(def.category) : 0 } as CSSProperties}>

@@ -35,7 +35,7 @@ export function Summary() {
           {rows.map(({ node, info }) => (
             <tr key={node.id} className={info.inModel ? '' : 'detached'} onClick={() => revealNode(node.id)}>
               <td>
-                {node.name} <span className="muted">({getLayer(node.type)?.label ?? node.type})</span>
+                {node.name} <span className="muted">({getLayer(node.type)?.id ?? node.type})</span>
               </td>
               <td className="mono">{shapeText(getLayer(node.type)?.outputs === 0 ? info.inputShapes[0] : info.outputShape)}</td>
               <td className="num mono">{formatInt(info.paramCount.trainable + info.paramCount.nonTrainable)}</td>

@@ -88,6 +88,11 @@ describe('graph editor in Chromium', () => {
     // Valid, with one warning: the palette's Dense is linear, and the Output's default loss wants probabilities.
     expect(await page.getByTestId('problems').textContent()).toContain('ends in no activation (linear), so it outputs raw scores; set its activation to softmax');
     expect(await page.getByTestId('status-problems').getAttribute('class')).toContain('warning');
+    // In the inspector the warning sits under the loss field in the warning colour, not as an error.
+    await node('n5').click();
+    await expect.poll(() => page.locator('[data-testid="inspector"] .field-warning').count()).toBe(1);
+    expect(await page.locator('[data-testid="inspector"] .field-warning').textContent()).toContain('ends in no activation (linear)');
+    expect(await page.locator('[data-testid="inspector"] .field-error').count()).toBe(0);
   });
 
   it('changes downstream shapes when Conv2D filters are edited in the inspector', async () => {
@@ -494,14 +499,16 @@ describe('editing, viewing and wiring prepared documents', () => {
     await name.fill('right');
     await expect.poll(() => page.getByTestId('inspector').textContent()).toContain("Another layer is already named 'right'");
     expect(await name.getAttribute('class')).toContain('invalid');
-    // The canvas marks the duplicate red, and the problems list names both layers.
+    // The canvas marks both layers of the clash red, and the problems list names them.
     await expect.poll(() => page.locator('[data-testid="node-n5"]').getAttribute('class')).toContain('has-error');
+    expect(await node('n3').getAttribute('class')).toContain('has-error');
     await page.getByTestId('status-problems').click();
-    expect(await page.getByTestId('problems').textContent()).toContain("Dense 'right' has the same name as Dense 'right'");
+    expect(await page.getByTestId('problems').textContent()).toContain("Dense 'right' has the same name as another layer (Dense)");
     await name.fill('left_branch');
     await name.press('Enter');
     await expect.poll(() => node('n3').textContent()).toContain('left_branch');
     expect(await page.locator('[data-testid="node-n5"]').getAttribute('class')).not.toContain('has-error');
+    expect(await node('n3').getAttribute('class')).not.toContain('has-error');
     expect(await page.getByTestId('inspector').textContent()).not.toContain('already named');
   });
 

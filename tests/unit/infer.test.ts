@@ -162,15 +162,16 @@ describe('inferGraph diagnostics', () => {
     expect(messages(empty.diagnostics)).toEqual(['The graph is empty; add an Input, some layers and an Output']);
   });
 
-  it('reports duplicate names on the later node, with the name field', () => {
+  it('reports duplicate names on every layer that shares the name, with the name field', () => {
     const g = mlp();
     g.nodes.find((n) => n.id === 'fc2')!.name = 'fc1';
     const r = inferGraph(g);
     expect(r.valid).toBe(false);
-    expect(r.nodes.fc2!.diagnostics).toEqual([
-      { nodeId: 'fc2', nodeName: 'fc1', severity: 'error', field: 'name', message: "Dense 'fc1' has the same name as Dense 'fc1'; rename one of them" },
-    ]);
-    expect(r.nodes.fc1!.diagnostics).toEqual([]);
+    const message = "Dense 'fc1' has the same name as another layer (Dense); layer names must be unique, so rename one of them";
+    expect(r.nodes.fc2!.diagnostics).toEqual([{ nodeId: 'fc2', nodeName: 'fc1', severity: 'error', field: 'name', message }]);
+    expect(r.nodes.fc1!.diagnostics).toEqual([{ nodeId: 'fc1', nodeName: 'fc1', severity: 'error', field: 'name', message }]);
+    g.nodes.find((n) => n.id === 'drop')!.name = 'fc1';
+    expect(inferGraph(g).nodes.drop!.diagnostics[0]!.message).toBe("Dropout 'fc1' has the same name as 2 other layers (Dense, Dense); layer names must be unique, so rename one of them");
   });
 
   it('reports an unknown layer type once, on that node', () => {
