@@ -210,7 +210,7 @@ export async function autoLayout(): Promise<void> {
 
 // ---- Files
 
-/** This window's session id (documentKey of the training view builds on it). */
+/** This window's session id: recovery-copy ids (which also key an unsaved document's runs) start with it. */
 const docId = `doc${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 let recoverySerial = 0;
 /**
@@ -440,4 +440,3 @@ export async function goHome(): Promise<void> {
   st().setScreen('start');
 }
 
-export { docId };

@@ -3,7 +3,7 @@ import type { TrainingEvent } from '../../graph/api/training.js';
 import type { DatasetRef, TrainingSettings } from '../../graph/document.js';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { docId } from '../app/commands.js';
+import { currentRecoveryId } from '../app/commands.js';
 import { editorStore } from '../store/editor-store.js';
 import { askChoice } from '../store/ui-store.js';
 import { checkFit, type FitIssue } from './compat-check.js';
@@ -23,11 +23,11 @@ const ts = () => trainingStore.getState();
 const ed = () => editorStore.getState();
 
 /**
- * The key of the open document's runs while it is unsaved: this window's session id and the document's serial, so
- * each new or opened document gets its own run list (never another unsaved graph's).
+ * The key of the open document's runs while it is unsaved: its recovery-copy id, new for each document opened (so
+ * no unsaved graph lists another's runs) and kept by a document restored after a crash, so its runs come back with it.
  */
-export function documentKey(serial = ed().docSerial): string {
-  return `${docId}-${serial}`;
+export function documentKey(): string {
+  return currentRecoveryId();
 }
 
 /** Where the open document's runs are listed: its file, or its document key while unsaved. */
@@ -278,10 +278,10 @@ export async function loadHistories(runIds: readonly string[]): Promise<void> {
  * The unsaved document was saved as a file: its runs follow it (so they are listed with the file from now on, in
  * this window and after a reload). Called when the editor's filePath goes from null to a path for the same document.
  */
-export async function adoptRuns(serial: number, graphPath: string): Promise<void> {
+export async function adoptRuns(graphPath: string): Promise<void> {
   if (!host) return;
   try {
-    await host.call('runs.adopt', { docId: documentKey(serial), graphPath });
+    await host.call('runs.adopt', { docId: documentKey(), graphPath });
   } catch (e) {
     notice(`Could not move the runs to ${graphPath}: ${(e as Error).message}`, 'error');
   }

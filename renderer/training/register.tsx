@@ -78,7 +78,7 @@ queueMicrotask(() => {
 editorStore.subscribe((s, prev) => {
   if (prev.filePath === null && s.filePath !== null && s.docSerial === prev.docSerial) {
     connectTraining(getHost());
-    void adoptRuns(s.docSerial, s.filePath);
+    void adoptRuns(s.filePath);
   }
 });
 

@@ -478,4 +478,28 @@ describe('training in the window', () => {
     await tid('own-data-use').click();
     await expect.poll(() => page.locator('.tl-data-facts .tl-error').first().textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/missing\.txt/);
   });
+
+  it('a never-saved graph that trained comes back after a crash with its runs', async () => {
+    await page.reload();
+    await tid('template-iris-mlp').click();
+    await tid('dock-tab-training').click();
+    await tid('training-tab-settings').click();
+    // An edit, so the document has unsaved changes and gets a recovery copy.
+    await setNumber('setting-epochs', 2);
+    await tid('train-button').click();
+    await waitPhase(/completed/);
+    const rows = await runRows();
+    expect(rows).toHaveLength(1);
+    // The autosave (every few seconds) has copied it; then the tab dies without saving.
+    const copies = async () => {
+      const names = await readdir(join(app.dataDir, 'recovery')).catch(() => [] as string[]);
+      const texts = await Promise.all(names.map((n) => readFile(join(app.dataDir, 'recovery', n), 'utf8').catch(() => '')));
+      return texts.filter((t) => t.includes('Iris MLP') && t.includes('"epochs":2')).length;
+    };
+    await expect.poll(copies, { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.reload();
+    await page.getByTestId('recovery-list').locator('button', { hasText: 'Iris MLP' }).first().click();
+    await tid('dock-tab-training').click();
+    await expect.poll(runRows, { timeout: 20_000 }).toEqual(rows);
+  });
 });
