@@ -21,9 +21,9 @@ export interface PredictChannel {
   hold?(busy: boolean): void;
 }
 
-/** A Node child process running predict-worker.ts through tsx. */
-export function nodePredictChannel(): PredictChannel {
-  const child: ChildProcess = fork(PREDICT_WORKER_PATH, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+/** A Node child process running the prediction worker: predict-worker.ts through tsx, or a bundle of it as given. */
+export function nodePredictChannel(worker = PREDICT_WORKER_PATH, execArgv = ['--import', import.meta.resolve('tsx')]): PredictChannel {
+  const child: ChildProcess = fork(worker, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   return {
     send: (m) => child.send(m),
     onMessage: (l) => child.on('message', l),
@@ -94,7 +94,7 @@ export class PredictionProcess {
   private ensure(): PredictChannel {
     if (this.child) return this.child;
     this.stderr = '';
-    const child = (this.options.spawn ?? nodePredictChannel)();
+    const child = this.options.spawn?.() ?? nodePredictChannel();
     this.child = child;
     child.onStderr((d) => (this.stderr = (this.stderr + d).slice(-2000)));
     child.onMessage((raw) => {

@@ -12,7 +12,7 @@ import { TrainingEventSchema, type TrainingEvent } from '../../graph/api/trainin
 import { getTemplate } from '../../graph/templates/index.js';
 import { buildElectron } from '../../main/electron/build.js';
 import { graphFileFromArgv, menuTemplate } from '../../main/electron/menu.js';
-import { PredictionProcess, type PredictChannel } from '../../main/training/predict-process.js';
+import { nodePredictChannel, PredictionProcess, type PredictChannel } from '../../main/training/predict-process.js';
 
 let outputs: string[];
 let tmp: string;
@@ -46,18 +46,8 @@ describe('desktop app bundles', () => {
 
   it('the bundled prediction worker, started without tsx as the utilityProcess starts it, tries the run it trained', async () => {
     const bundle = outputs.find((o) => o.endsWith('predict-worker.mjs'))!;
-    // The same channel shape the desktop app gives utilityProcess; here over a plain fork of the bundle.
-    const spawn = (): PredictChannel => {
-      const child = fork(bundle, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-      return {
-        send: (m) => child.send(m),
-        onMessage: (l) => child.on('message', l),
-        onExit: (l) => child.on('exit', (code, signal) => l(signal ?? `code ${code}`)),
-        onError: (l) => child.on('error', l),
-        onStderr: (l) => child.stderr?.on('data', (d: Buffer) => l(d.toString())),
-        kill: () => child.kill('SIGKILL'),
-      };
-    };
+    // The bundle as the utilityProcess runs it (no tsx loader), here over a plain fork.
+    const spawn = (): PredictChannel => nodePredictChannel(bundle, []);
     const predictions = new PredictionProcess({ spawn });
     try {
       const [p] = await predictions.predict({ dir: join(tmp, 'run'), inputs: ['5.1,3.5,1.4,0.2'], backend: 'cpu' });
