@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { convOutputLength } from '../shape.js';
+import { convOutputLength, deconvOutputLength } from '../shape.js';
 import { addCustomLayerModule, type Tf } from './index.js';
 
 /** Args of the DilatedConv layer (Keras names; tuples have one entry per spatial axis). */
@@ -163,9 +163,7 @@ addCustomLayerModule((tf: Tf) => {
 
     private outSize(length: number | null, i: 0 | 1): number | null {
       const { kernelSize, strides, padding, dilationRate } = this.conv;
-      if (length === null) return null;
-      const k = (kernelSize[i] - 1) * dilationRate[i] + 1;
-      return padding === 'valid' ? length * strides[i] + Math.max(k - strides[i], 0) : length * strides[i];
+      return deconvOutputLength(length, kernelSize[i], padding, strides[i], dilationRate[i]);
     }
 
     override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
