@@ -2,24 +2,55 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { convOutputLength, deconvOutputLength } from '../shape.js';
 import { addCustomLayerModule, type Tf } from './index.js';
 
-/** Args of the DilatedConv layer (Keras names; tuples have one entry per spatial axis). */
-interface DilatedConvArgs {
-  filters: number;
+/** The args every convolution stand-in here takes (Keras names; tuples have one entry per spatial axis). */
+interface WindowArgs {
   kernelSize: number[];
   strides: number[];
-  padding: 'valid' | 'same' | 'causal';
+  padding: 'valid' | 'same';
   dilationRate: number[];
   activation: string;
   useBias: boolean;
 }
 
-// Two gaps in tfjs 4.22 that Keras users hit with Conv1D/Conv2D:
+/** Args of the DilatedConv layer: a plain convolution's, with 'causal' padding for 1-D kernels. */
+interface DilatedConvArgs extends Omit<WindowArgs, 'padding'> {
+  filters: number;
+  padding: 'valid' | 'same' | 'causal';
+}
+
+/** A tuple arg with `rank` entries; a single number (Keras accepts `3` for `(3, 3)`) is repeated. */
+function tupleArg(v: unknown, rank: number, fallback: number): number[] {
+  const t = Array.isArray(v) ? v.map(Number) : [Number(v ?? fallback)];
+  return t.length === rank ? t : Array<number>(rank).fill(t[0] ?? fallback);
+}
+
+/** The `WindowArgs` of a config, for a kernel of `rank` spatial axes. */
+function windowArgs(args: tfjs.serialization.ConfigDict, rank: number, kernelFallback: number): WindowArgs {
+  return {
+    kernelSize: tupleArg(args.kernelSize, rank, kernelFallback),
+    strides: tupleArg(args.strides, rank, 1),
+    padding: args.padding === 'same' ? 'same' : 'valid',
+    dilationRate: tupleArg(args.dilationRate, rank, 1),
+    activation: typeof args.activation === 'string' ? args.activation : 'linear',
+    useBias: args.useBias !== false,
+  };
+}
+
+/** The shape of a layer's (first) input. */
+const firstShape = (inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape => (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
+
+/** The tensor of a layer's (first) input. */
+const firstTensor = (inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
+
+// Gaps in tfjs 4.22 that Keras users hit with dilated or causal convolutions:
 // - padding 'causal' is accepted by tf.layers.conv1d but throws "not implemented" when run;
-// - the conv2d gradient refuses dilation rates above 1, so dilated convolutions cannot train.
-// This layer covers both with Keras' semantics and weight layout (kernel [...kernelSize, inChannels, filters],
-// bias [filters]): causal padding pads (kernel - 1) · dilation steps on the left and convolves 'valid', and a
-// dilation is applied by spreading the kernel with zeros (every op used has a gradient). Keras forbids
-// strides above 1 together with dilation above 1, so spreading the kernel gives the same result.
+// - the conv2d gradient refuses dilation rates above 1, so dilated convolutions cannot train;
+// - tf.conv2dTranspose has no dilations, tf.layers.depthwiseConv2d no dilation at all (and the op no dilated
+//   gradient), and a dilated separable convolution's depthwise step has no gradient either.
+// The layers here cover them with Keras' semantics and weight names and layouts: a dilation is applied by spreading
+// the kernel with zeros (every op used has a gradient), and causal padding pads (kernel - 1) · dilation steps on the
+// left and convolves 'valid'. Keras forbids strides above 1 together with dilation above 1, so spreading the kernel
+// gives the same result.
 addCustomLayerModule((tf: Tf) => {
   /** Inserts d - 1 zeros between the taps of `t` along `axis`. */
   const dilateAxis = (t: tfjs.Tensor, axis: number, d: number): tfjs.Tensor => {
@@ -35,47 +66,64 @@ addCustomLayerModule((tf: Tf) => {
     return tf.slice(merged, shape.map(() => 0), size);
   };
 
-  class DilatedConv extends tf.layers.Layer {
-    static className = 'DilatedConv';
-    readonly conv: DilatedConvArgs;
+  /**
+   * What the stand-ins share: their args (which are also their config), the zero-spreading of a kernel by
+   * `dilationRate`, and the bias and activation after the op. Subclasses add their weights and the op itself.
+   */
+  abstract class SpreadKernelConv<A extends Omit<WindowArgs, 'padding'>> extends tf.layers.Layer {
+    readonly conv: A;
     private readonly act: tfjs.layers.Layer;
+    protected bias: tfjs.LayerVariable | null = null;
+
+    constructor(args: tfjs.serialization.ConfigDict, conv: A) {
+      super(args);
+      this.conv = conv;
+      this.act = tf.layers.activation({ activation: conv.activation as 'linear' });
+    }
+
+    /** The input's channel count (last axis), which the weights' shapes need. */
+    protected channels(inputShape: tfjs.Shape | tfjs.Shape[]): number {
+      const s = firstShape(inputShape);
+      const c = s[s.length - 1];
+      if (typeof c !== 'number') throw new Error(`${this.getClassName()} '${this.name}' needs a known channel count`);
+      return c;
+    }
+
+    /** A [...kernelSize, ...] kernel spread with zeros to its dilated size, so plain (undilated) ops apply it. */
+    protected spread(kernel: tfjs.LayerVariable): tfjs.Tensor {
+      return this.conv.dilationRate.reduce((k, d, axis) => dilateAxis(k, axis, d), kernel.read() as tfjs.Tensor);
+    }
+
+    /** The op's result plus the bias, through the activation. */
+    protected finish(y: tfjs.Tensor): tfjs.Tensor {
+      return this.act.apply(this.bias ? tf.add(y, this.bias.read()) : y) as tfjs.Tensor;
+    }
+
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), ...this.conv };
+    }
+  }
+
+  /** Conv1D and Conv2D, causal or dilated: kernel [...kernelSize, inChannels, filters], bias [filters]. */
+  class DilatedConv extends SpreadKernelConv<DilatedConvArgs> {
+    static className = 'DilatedConv';
     private kernel: tfjs.LayerVariable | null = null;
-    private bias: tfjs.LayerVariable | null = null;
 
     constructor(args: tfjs.serialization.ConfigDict = {}) {
-      super(args);
-      const tuple = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : [Number(v ?? 1)]);
-      const kernelSize = tuple(args.kernelSize);
-      const rank = kernelSize.length;
-      const fill = (v: unknown): number[] => {
-        const t = tuple(v);
-        return t.length === rank ? t : Array<number>(rank).fill(t[0] ?? 1);
-      };
-      this.conv = {
-        filters: Number(args.filters),
-        kernelSize,
-        strides: fill(args.strides),
-        padding: args.padding === 'same' || args.padding === 'causal' ? args.padding : 'valid',
-        dilationRate: fill(args.dilationRate),
-        activation: typeof args.activation === 'string' ? args.activation : 'linear',
-        useBias: args.useBias !== false,
-      };
-      if (rank !== 1 && rank !== 2) throw new Error(`DilatedConv '${this.name}' supports 1-D and 2-D kernels, got kernelSize [${kernelSize.join(', ')}]`);
+      const rank = Array.isArray(args.kernelSize) ? args.kernelSize.length : 1;
+      super(args, { filters: Number(args.filters), ...windowArgs(args, rank, 1), padding: args.padding === 'same' || args.padding === 'causal' ? args.padding : 'valid' });
+      if (rank !== 1 && rank !== 2) throw new Error(`DilatedConv '${this.name}' supports 1-D and 2-D kernels, got kernelSize [${this.conv.kernelSize.join(', ')}]`);
       if (this.conv.padding === 'causal' && rank !== 1) throw new Error(`DilatedConv '${this.name}': padding 'causal' is only for 1-D convolutions`);
-      this.act = tf.layers.activation({ activation: this.conv.activation as 'linear' });
     }
 
     override build(inputShape: tfjs.Shape | tfjs.Shape[]): void {
-      const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
-      const channels = s[s.length - 1];
-      if (typeof channels !== 'number') throw new Error(`DilatedConv '${this.name}' needs a known channel count`);
-      this.kernel = this.addWeight('kernel', [...this.conv.kernelSize, channels, this.conv.filters], 'float32', tf.initializers.glorotUniform({}));
+      this.kernel = this.addWeight('kernel', [...this.conv.kernelSize, this.channels(inputShape), this.conv.filters], 'float32', tf.initializers.glorotUniform({}));
       if (this.conv.useBias) this.bias = this.addWeight('bias', [this.conv.filters], 'float32', tf.initializers.zeros());
       this.built = true;
     }
 
     override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
-      const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
+      const s = firstShape(inputShape);
       const { kernelSize, padding, strides, dilationRate } = this.conv;
       const spatial = kernelSize.map((k, i) => convOutputLength(s[i + 1] ?? null, k, padding, strides[i]!, dilationRate[i]!));
       return [s[0] ?? null, ...spatial, this.conv.filters];
@@ -84,90 +132,42 @@ addCustomLayerModule((tf: Tf) => {
     override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
       return tf.tidy(() => {
         const { kernelSize, padding, strides, dilationRate } = this.conv;
-        let x = Array.isArray(inputs) ? inputs[0]! : inputs;
-        let kernel = this.kernel!.read() as tfjs.Tensor;
-        for (let i = 0; i < kernelSize.length; i++) kernel = dilateAxis(kernel, i, dilationRate[i]!);
+        let x = firstTensor(inputs);
+        const kernel = this.spread(this.kernel!);
         if (padding === 'causal') x = tf.pad(x, [[0, 0], [(kernelSize[0]! - 1) * dilationRate[0]!, 0], [0, 0]]);
         const pad = padding === 'same' ? 'same' : 'valid';
-        let y: tfjs.Tensor =
+        return this.finish(
           kernelSize.length === 1
             ? tf.conv1d(x as tfjs.Tensor3D, kernel as tfjs.Tensor3D, strides[0]!, pad)
-            : tf.conv2d(x as tfjs.Tensor4D, kernel as tfjs.Tensor4D, strides as [number, number], pad);
-        if (this.bias) y = tf.add(y, this.bias.read());
-        return this.act.apply(y) as tfjs.Tensor;
+            : tf.conv2d(x as tfjs.Tensor4D, kernel as tfjs.Tensor4D, strides as [number, number], pad),
+        );
       });
-    }
-
-    override getConfig(): tfjs.serialization.ConfigDict {
-      return { ...super.getConfig(), ...this.conv };
     }
   }
   tf.serialization.registerClass(DilatedConv);
 
-  /** Args shared by the dilated 2-D stand-ins below (Keras names). */
-  interface Dilated2DArgs {
-    kernelSize: [number, number];
-    strides: [number, number];
-    padding: 'valid' | 'same';
-    dilationRate: [number, number];
-    activation: string;
-    useBias: boolean;
-  }
-
-  const pair = (v: unknown, fallback: number): [number, number] => {
-    const t = Array.isArray(v) ? v.map(Number) : [Number(v ?? fallback)];
-    return [t[0] ?? fallback, t[1] ?? t[0] ?? fallback];
-  };
-  const dilated2DArgs = (args: tfjs.serialization.ConfigDict): Dilated2DArgs => ({
-    kernelSize: pair(args.kernelSize, 3),
-    strides: pair(args.strides, 1),
-    padding: args.padding === 'same' ? 'same' : 'valid',
-    dilationRate: pair(args.dilationRate, 1),
-    activation: typeof args.activation === 'string' ? args.activation : 'linear',
-    useBias: args.useBias !== false,
-  });
-  const channelsOf = (inputShape: tfjs.Shape | tfjs.Shape[], name: string): number => {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
-    const c = s[s.length - 1];
-    if (typeof c !== 'number') throw new Error(`'${name}' needs a known channel count`);
-    return c;
-  };
-  /** A [kh, kw, ...] kernel spread with zeros to its dilated size, so plain (undilated) ops apply it. */
-  const spread = (kernel: tfjs.Tensor, d: [number, number]): tfjs.Tensor => dilateAxis(dilateAxis(kernel, 0, d[0]), 1, d[1]);
-  const firstTensor = (inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
-
-  // The same zero-spreading serves the other 2-D convolutions whose dilation tfjs cannot train (or run):
-  // Conv2DTranspose (tf.conv2dTranspose has no dilations), DepthwiseConv2D (the tfjs layer has no dilation and the
-  // op no dilated gradient) and SeparableConv2D (its dilated depthwise step has no gradient). Weights keep the
-  // names and layouts of tfjs' and Keras' own layers.
-  class DilatedConv2DTranspose extends tf.layers.Layer {
+  /** Conv2DTranspose with a dilation: kernel [kh, kw, filters, inChannels] (tfjs' and Keras' transposed layout). */
+  class DilatedConv2DTranspose extends SpreadKernelConv<WindowArgs & { filters: number }> {
     static className = 'DilatedConv2DTranspose';
-    readonly conv: Dilated2DArgs & { filters: number };
-    private readonly act: tfjs.layers.Layer;
     private kernel: tfjs.LayerVariable | null = null;
-    private bias: tfjs.LayerVariable | null = null;
 
     constructor(args: tfjs.serialization.ConfigDict = {}) {
-      super(args);
-      this.conv = { ...dilated2DArgs(args), filters: Number(args.filters) };
-      this.act = tf.layers.activation({ activation: this.conv.activation as 'linear' });
+      super(args, { ...windowArgs(args, 2, 3), filters: Number(args.filters) });
     }
 
     override build(inputShape: tfjs.Shape | tfjs.Shape[]): void {
-      const channels = channelsOf(inputShape, this.name);
-      // tfjs' (and Keras') transposed kernel layout: [kh, kw, filters, inChannels].
-      this.kernel = this.addWeight('kernel', [...this.conv.kernelSize, this.conv.filters, channels], 'float32', tf.initializers.glorotUniform({}));
+      this.kernel = this.addWeight('kernel', [...this.conv.kernelSize, this.conv.filters, this.channels(inputShape)], 'float32', tf.initializers.glorotUniform({}));
       if (this.conv.useBias) this.bias = this.addWeight('bias', [this.conv.filters], 'float32', tf.initializers.zeros());
       this.built = true;
     }
 
     private outSize(length: number | null, i: 0 | 1): number | null {
       const { kernelSize, strides, padding, dilationRate } = this.conv;
-      return deconvOutputLength(length, kernelSize[i], padding, strides[i], dilationRate[i]);
+      return deconvOutputLength(length, kernelSize[i]!, padding, strides[i]!, dilationRate[i]!);
     }
 
     override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
-      const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
+      const s = firstShape(inputShape);
       return [s[0] ?? null, this.outSize(s[1] ?? null, 0), this.outSize(s[2] ?? null, 1), this.conv.filters];
     }
 
@@ -176,32 +176,21 @@ addCustomLayerModule((tf: Tf) => {
         const x = firstTensor(inputs) as tfjs.Tensor4D;
         const [n, h, w] = x.shape;
         const out: [number, number, number, number] = [n, this.outSize(h, 0)!, this.outSize(w, 1)!, this.conv.filters];
-        const kernel = spread(this.kernel!.read() as tfjs.Tensor, this.conv.dilationRate) as tfjs.Tensor4D;
-        let y: tfjs.Tensor = tf.conv2dTranspose(x, kernel, out, this.conv.strides, this.conv.padding);
-        if (this.bias) y = tf.add(y, this.bias.read());
-        return this.act.apply(y) as tfjs.Tensor;
+        return this.finish(tf.conv2dTranspose(x, this.spread(this.kernel!) as tfjs.Tensor4D, out, this.conv.strides as [number, number], this.conv.padding));
       });
-    }
-
-    override getConfig(): tfjs.serialization.ConfigDict {
-      return { ...super.getConfig(), ...this.conv };
     }
   }
   tf.serialization.registerClass(DilatedConv2DTranspose);
 
-  class DilatedDepthwiseConv2D extends tf.layers.Layer {
+  /** DepthwiseConv2D with a dilation: depthwise_kernel [kh, kw, inChannels, depthMultiplier]. */
+  class DilatedDepthwiseConv2D extends SpreadKernelConv<WindowArgs & { depthMultiplier: number; filters?: number }> {
     static className = 'DilatedDepthwiseConv2D';
-    readonly conv: Dilated2DArgs & { depthMultiplier: number; filters?: number };
-    private readonly act: tfjs.layers.Layer;
     private depthwiseKernel: tfjs.LayerVariable | null = null;
     private pointwiseKernel: tfjs.LayerVariable | null = null;
-    private bias: tfjs.LayerVariable | null = null;
 
     /** With `filters` it is a separable convolution: the depthwise step, then a 1×1 convolution to `filters` channels. */
     constructor(args: tfjs.serialization.ConfigDict = {}) {
-      super(args);
-      this.conv = { ...dilated2DArgs(args), depthMultiplier: Number(args.depthMultiplier ?? 1), ...(args.filters !== undefined ? { filters: Number(args.filters) } : {}) };
-      this.act = tf.layers.activation({ activation: this.conv.activation as 'linear' });
+      super(args, { ...windowArgs(args, 2, 3), depthMultiplier: Number(args.depthMultiplier ?? 1), ...(args.filters !== undefined ? { filters: Number(args.filters) } : {}) });
     }
 
     private channelsOut(channels: number): number {
@@ -209,7 +198,7 @@ addCustomLayerModule((tf: Tf) => {
     }
 
     override build(inputShape: tfjs.Shape | tfjs.Shape[]): void {
-      const channels = channelsOf(inputShape, this.name);
+      const channels = this.channels(inputShape);
       const { kernelSize, depthMultiplier, filters } = this.conv;
       const glorot = tf.initializers.glorotUniform({});
       this.depthwiseKernel = this.addWeight('depthwise_kernel', [...kernelSize, channels, depthMultiplier], 'float32', glorot);
@@ -219,26 +208,23 @@ addCustomLayerModule((tf: Tf) => {
     }
 
     override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
-      const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
+      const s = firstShape(inputShape);
       const { kernelSize, padding, strides, dilationRate } = this.conv;
       const spatial = [0, 1].map((i) => convOutputLength(s[i + 1] ?? null, kernelSize[i]!, padding, strides[i]!, dilationRate[i]!));
-      return [s[0] ?? null, ...spatial, this.channelsOut(channelsOf(inputShape, this.name))];
+      return [s[0] ?? null, ...spatial, this.channelsOut(this.channels(inputShape))];
     }
 
     override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
       return tf.tidy(() => {
         const x = firstTensor(inputs) as tfjs.Tensor4D;
-        const kernel = spread(this.depthwiseKernel!.read() as tfjs.Tensor, this.conv.dilationRate) as tfjs.Tensor4D;
-        let y: tfjs.Tensor = this.pointwiseKernel
-          ? tf.separableConv2d(x, kernel, this.pointwiseKernel.read() as tfjs.Tensor4D, this.conv.strides, this.conv.padding)
-          : tf.depthwiseConv2d(x, kernel, this.conv.strides, this.conv.padding);
-        if (this.bias) y = tf.add(y, this.bias.read());
-        return this.act.apply(y) as tfjs.Tensor;
+        const kernel = this.spread(this.depthwiseKernel!) as tfjs.Tensor4D;
+        const strides = this.conv.strides as [number, number];
+        return this.finish(
+          this.pointwiseKernel
+            ? tf.separableConv2d(x, kernel, this.pointwiseKernel.read() as tfjs.Tensor4D, strides, this.conv.padding)
+            : tf.depthwiseConv2d(x, kernel, strides, this.conv.padding),
+        );
       });
-    }
-
-    override getConfig(): tfjs.serialization.ConfigDict {
-      return { ...super.getConfig(), ...this.conv };
     }
   }
   tf.serialization.registerClass(DilatedDepthwiseConv2D);
