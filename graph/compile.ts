@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Graph, GraphNode, TrainingSettings } from './document.js';
-import { inferGraph, type GraphInference } from './infer.js';
+import { inferGraph, nodeLabel, type GraphInference } from './infer.js';
 import { getLayer } from './layers/index.js';
 import type { Params, TfjsSpec } from './layers/types.js';
 import { registerCustomLayers, type Tf } from './tfjs/all.js';
@@ -186,7 +186,7 @@ export function compileGraph(graph: Graph, tf: Tf, options: CompileOptions = {})
       });
       continue;
     }
-    if (!def.tfjs) throw new CompileError(`${def.id} '${node.name}' has no TensorFlow.js mapping`);
+    if (!def.tfjs) throw new CompileError(`${nodeLabel(node, def)} has no TensorFlow.js mapping`);
     const layer = buildLayer(tf, def.tfjs(params, { inputs: info.inputShapes }), node.name);
     const out = layer.apply(inTensors.length === 1 ? inTensors[0]! : inTensors) as tfjs.SymbolicTensor;
     tensors.set(id, out);

@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from '../document.js';
-import { inferGraph, type GraphInference } from '../infer.js';
+import { inferGraph, nodeLabel, type GraphInference } from '../infer.js';
 import { getLayer } from '../layers/index.js';
 import type { LayerDef, Params, TfjsSpec } from '../layers/types.js';
 
@@ -77,7 +77,7 @@ export function planModel(graph: Graph): ModelPlan {
     else if (def.id === 'Output')
       steps.push({ kind: 'output', node, source: sources[0]!, loss: params.loss as string, metrics: [...(params.metrics as string[])], lossWeight: params.lossWeight as number });
     else {
-      if (!def.tfjs) throw new CodegenError(`${def.id} '${node.name}' has no TensorFlow.js mapping, so it cannot be exported`);
+      if (!def.tfjs) throw new CodegenError(`${nodeLabel(node, def)} has no TensorFlow.js mapping, so it cannot be exported`);
       steps.push({ kind: 'layer', node, def, params, spec: def.tfjs(params, { inputs: info.inputShapes }), sources });
     }
   }

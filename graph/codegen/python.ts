@@ -1,4 +1,5 @@
 import type { Graph, TrainingSettings } from '../document.js';
+import { nodeLabel } from '../infer.js';
 import type { TfjsSpec } from '../layers/types.js';
 import { KERAS_CUSTOM_LAYERS, type KerasCustomLayer } from './keras-custom.js';
 import { CodegenError, commentLines, commentText, planModel, variableNames, type PlanStep } from './plan.js';
@@ -131,7 +132,7 @@ function optimizerCode(t: TrainingSettings): string {
 }
 
 function layerCode(step: Extract<PlanStep, { kind: 'layer' }>, custom: Readonly<Record<string, KerasCustomLayer>>, sources: string[]): { expr: string; source?: string } {
-  const label = `${step.def.id} '${step.node.name}'`;
+  const label = nodeLabel(step.node, step.def);
   let sourceDef: string | undefined;
   const build = (spec: Pick<TfjsSpec, 'factory' | 'args'>, name: string | undefined): string => {
     if (spec.factory.startsWith('custom:')) {
