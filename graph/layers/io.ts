@@ -15,13 +15,14 @@ export const LOSSES = [
 /** Metrics an Output can report (tfjs metric names). */
 export const METRICS = ['accuracy', 'mse', 'mae', 'mape', 'precision', 'recall'] as const;
 
+/** Layer kinds where switching the `activation` param fixes a wrong output activation (for the others the fix is a new head). */
+const SETTABLE_ACTIVATION = new Set(['Dense', 'Activation', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D']);
+
 /**
  * Likely mistakes between an Output's loss and the activation the layer before it ends in: the graph runs, but
  * the loss sees numbers of the wrong kind (tfjs' crossentropies take probabilities, there is no from_logits).
  * Only a known activation is judged; a layer that declares none (a Reshape, an Add) is given the benefit of doubt.
  */
-const SETTABLE_ACTIVATION = new Set(['Dense', 'Activation', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D']);
-
 function lossWarnings(loss: string, metrics: readonly string[], ctx: LayerContext): { message: string; field?: string }[] {
   const src = ctx.sources?.[0];
   const shape = ctx.inputs[0];
