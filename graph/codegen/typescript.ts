@@ -85,11 +85,12 @@ export function generateTypeScript(graph: Graph, options: TypeScriptOptions = {}
   lines.push('//', '// Run it with `npx tsx <this file>` in a project that has @tensorflow/tfjs installed: it builds the model and prints its summary.');
   const usesAdadelta = t.optimizer === 'adadelta';
   const fromTensorloom = [...(usesCustom ? ['registerCustomLayers'] : []), ...(usesAdadelta ? ['adadelta'] : [])];
-  if (usesCustom) lines.push(`// This model uses Tensorloom's custom layers, imported from '${options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT}'.`);
-  if (usesAdadelta) lines.push(`// Its optimizer is Tensorloom's Keras-rule Adadelta, imported from '${options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT}'.`);
+  const tensorloomImport = options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT;
+  if (usesCustom) lines.push(`// This model uses Tensorloom's custom layers, imported from '${tensorloomImport}'.`);
+  if (usesAdadelta) lines.push(`// Its optimizer is Tensorloom's Keras-rule Adadelta, imported from '${tensorloomImport}'.`);
   lines.push("import * as tf from '@tensorflow/tfjs';");
   lines.push("import { pathToFileURL } from 'node:url';");
-  if (fromTensorloom.length) lines.push(`import { ${fromTensorloom.join(', ')} } from ${jsLiteral(options.customLayersImport ?? DEFAULT_CUSTOM_LAYERS_IMPORT)};`);
+  if (fromTensorloom.length) lines.push(`import { ${fromTensorloom.join(', ')} } from ${jsLiteral(tensorloomImport)};`);
   lines.push('');
   lines.push(`/** Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in '${commentText(t.dataset.name)}' dataset)` : ''}. */`);
   lines.push(
