@@ -1,8 +1,6 @@
 import { formatShape, sampleSize, ShapeError } from '../shape.js';
-import { firstInput, joinSummary } from './common.js';
+import { firstInput, joinSummary, ONE_INPUT } from './common.js';
 import { defineLayer } from './types.js';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 /** keras.layers.ReLU: max(x, 0) with an optional cap, negative slope and threshold. */
 export const ReLU = defineLayer({
@@ -15,7 +13,7 @@ export const ReLU = defineLayer({
     negativeSlope: { kind: 'float', default: 0, min: 0, doc: 'Slope below the threshold; 0 is a plain ReLU.' },
     threshold: { kind: 'float', default: 0, doc: 'Inputs at or below this value are cut (or scaled by negativeSlope).' },
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   outputActivation: () => 'relu',
   inferShape: (_p, ctx) => firstInput(ctx),
@@ -35,7 +33,7 @@ export const LeakyReLU = defineLayer({
   label: 'LeakyReLU',
   description: 'ReLU that lets a small slope through for negative inputs: x if x > 0, else alpha · x.',
   params: { alpha: { kind: 'float', default: 0.3, min: 0, doc: 'Slope for negative inputs.' } },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   outputActivation: () => 'leakyReLU',
   inferShape: (_p, ctx) => firstInput(ctx),
@@ -50,7 +48,7 @@ export const PReLU = defineLayer({
   label: 'PReLU',
   description: 'Leaky ReLU whose negative slope is learned, one per input element.',
   params: {},
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   outputActivation: () => 'prelu',
   inferShape: (_p, ctx) => {
@@ -69,7 +67,7 @@ export const ELU = defineLayer({
   label: 'ELU',
   description: 'Exponential linear unit: x if x > 0, else alpha · (exp(x) − 1).',
   params: { alpha: { kind: 'float', default: 1, min: 0, doc: 'Scale of the negative part.' } },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   outputActivation: () => 'elu',
   inferShape: (_p, ctx) => firstInput(ctx),
@@ -85,7 +83,7 @@ export const Softmax = defineLayer({
   label: 'Softmax',
   description: 'Turns scores into probabilities that sum to 1 along the last axis.',
   params: { axis: { kind: 'int', default: -1, doc: 'Axis to normalize over, counting the batch as axis 0; -1 is the last axis (the only one TensorFlow.js supports).' } },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   outputActivation: () => 'softmax',
   checkParams: (p) => (p.axis === 0 ? { message: "param 'axis' is 0, the batch axis; softmax runs within a sample, so use -1 for the last axis", field: 'axis' } : null),

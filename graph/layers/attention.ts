@@ -1,5 +1,5 @@
 import { formatShape, ShapeError, type Shape } from '../shape.js';
-import { floatIdsWarning, joinSummary, lastDim, requireRank, tokenInput } from './common.js';
+import { floatIdsWarning, joinSummary, lastDim, ONE_INPUT, requireRank, tokenInput } from './common.js';
 import { defineLayer, type LayerContext, type Params, type ParamsSpec } from './types.js';
 
 /** keras_hub.layers.TokenAndPositionEmbedding: token plus learned position embeddings. */
@@ -13,7 +13,7 @@ export const PositionalEmbedding = defineLayer({
     sequenceLength: { kind: 'int', default: 128, min: 1, doc: 'Longest sequence the layer accepts (number of learned positions).' },
     embedDim: { kind: 'int', default: 64, min: 1, doc: 'Length of each embedding vector.' },
   },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (p, ctx) => {
     const s = requireRank(tokenInput(ctx), [2], 'it reads one sequence of token ids per sample, [batch, steps]');
@@ -170,7 +170,7 @@ function transformerBlock(id: 'TransformerEncoderBlock' | 'TransformerDecoderBlo
     label,
     description,
     params: blockParams(),
-    inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+    inputs: ONE_INPUT,
     outputs: 1,
     inferShape: (p, ctx) => {
       blockDims(p, ctx.inputs[0]);

@@ -2,6 +2,9 @@ import type { Shape } from '../shape.js';
 import { formatShape, ShapeError } from '../shape.js';
 import type { ChoiceParam, LayerContext } from './types.js';
 
+/** The inputs of a layer with one input port, 'in'. */
+export const ONE_INPUT = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
+
 /** Activation names offered by every `activation` param (tfjs names; Keras spells them the same). */
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'swish', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'hardSigmoid', 'mish'] as const;
 

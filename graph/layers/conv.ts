@@ -1,11 +1,9 @@
 import { convOutputLength, deconvOutputLength, formatShape, sampleSize, ShapeError, type Shape } from '../shape.js';
-import { activationParam, firstInput, formatTuple, joinSummary, lastDim, requireRank } from './common.js';
+import { activationParam, firstInput, formatTuple, joinSummary, lastDim, ONE_INPUT, requireRank } from './common.js';
 import { defineLayer, type LayerContext, type Params, type ParamsSpec, type TupleParam } from './types.js';
 
 /** Padding modes a convolution or pooling window can use. */
 export type Padding = 'valid' | 'same' | 'causal';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
@@ -113,7 +111,7 @@ function convLayer(dims: 1 | 2) {
         ? 'Slides learned filters along a sequence: [null, steps, channels] to [null, steps\', filters].'
         : 'Slides learned filters over an image: [null, height, width, channels] to [null, height\', width\', filters].',
     params: convParams(dims, dims === 1),
-    inputs: IN,
+    inputs: ONE_INPUT,
     outputs: 1,
     checkParams: stridesAndDilation,
     inferShape: (p, ctx) => {
@@ -159,7 +157,7 @@ export const Conv2DTranspose = defineLayer({
     activation: activationParam(),
     useBias: useBiasParam,
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: stridesAndDilation,
   inferShape: (p, ctx) => {
@@ -205,7 +203,7 @@ export const SeparableConv2D = defineLayer({
     activation: activationParam(),
     useBias: useBiasParam,
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: stridesAndDilation,
   inferShape: (p, ctx) => {
@@ -251,7 +249,7 @@ export const DepthwiseConv2D = defineLayer({
     activation: activationParam(),
     useBias: useBiasParam,
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: stridesAndDilation,
   inferShape: (p, ctx) => {

@@ -1,5 +1,5 @@
 import { formatShape, sampleSize, ShapeError } from '../shape.js';
-import { activationParam, firstInput, floatIdsWarning, joinSummary, lastDim, tokenInput } from './common.js';
+import { activationParam, firstInput, floatIdsWarning, joinSummary, lastDim, ONE_INPUT, tokenInput } from './common.js';
 import { defineLayer } from './types.js';
 
 /** keras.layers.Dense: a fully connected layer on the last axis. */
@@ -13,7 +13,7 @@ export const Dense = defineLayer({
     activation: activationParam(),
     useBias: { kind: 'bool', default: true, doc: 'Whether the layer adds a bias vector.' },
   },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (p, ctx) => {
     const s = firstInput(ctx);
@@ -40,7 +40,7 @@ export const Activation = defineLayer({
   label: 'Activation',
   description: 'Applies an activation function element-wise.',
   params: { activation: activationParam('relu') },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (_p, ctx) => firstInput(ctx),
   outputActivation: (p) => p.activation as string,
@@ -59,7 +59,7 @@ export const Embedding = defineLayer({
     outputDim: { kind: 'int', default: 64, min: 1, doc: 'Length of each embedding vector.' },
     maskZero: { kind: 'bool', default: false, doc: 'Treat id 0 as padding: recurrent layers skip it and self-attention and transformer blocks ignore it as a key.' },
   },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (p, ctx) => [...tokenInput(ctx), p.outputDim as number],
   paramCount: (p) => ({ trainable: (p.inputDim as number) * (p.outputDim as number), nonTrainable: 0 }),
@@ -75,7 +75,7 @@ export const Masking = defineLayer({
   label: 'Masking',
   description: 'Masks timesteps whose features all equal maskValue, so recurrent layers after it skip them.',
   params: { maskValue: { kind: 'float', default: 0, doc: 'Timesteps where every feature equals this value are skipped.' } },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (_p, ctx) => firstInput(ctx),
   // tf.layers.masking cannot train anything before it (its mask op has no gradient); graph/tfjs' TrainableMasking can.

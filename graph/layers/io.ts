@@ -1,5 +1,5 @@
 import { formatShape, ShapeError } from '../shape.js';
-import { firstInput, joinSummary } from './common.js';
+import { firstInput, joinSummary, ONE_INPUT } from './common.js';
 import { defineLayer, type LayerContext } from './types.js';
 
 /** Losses an Output can carry (tfjs names; `huber` is Keras' Huber). */
@@ -83,7 +83,7 @@ export const Output = defineLayer({
     metrics: { kind: 'multi', default: ['accuracy'], choices: METRICS, doc: 'Metrics reported for this output during training.' },
     lossWeight: { kind: 'float', default: 1, min: 0, doc: 'Weight of this output\'s loss in the total, for multi-output models.' },
   },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 0,
   inferShape: (p, ctx) => {
     const s = firstInput(ctx);

@@ -1,8 +1,6 @@
 import { formatShape, ShapeError, type Shape } from '../shape.js';
-import { firstInput, joinSummary, resolveAxis } from './common.js';
+import { firstInput, joinSummary, ONE_INPUT, resolveAxis } from './common.js';
 import { defineLayer } from './types.js';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 /** The sizes of the normalized axes of `shape`, resolved and required to be known; throws a ShapeError naming `axis`. */
 function normalizedSizes(shape: Shape, axes: readonly number[]): number[] {
@@ -39,7 +37,7 @@ export const BatchNormalization = defineLayer({
     center: { kind: 'bool', default: true, doc: 'Learn an offset (beta) added after normalizing.' },
     scale: { kind: 'bool', default: true, doc: 'Learn a factor (gamma) multiplied after normalizing.' },
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: batchAxis('axis'),
   inferShape: (p, ctx) => {
@@ -73,7 +71,7 @@ export const LayerNormalization = defineLayer({
     axis: { kind: 'tuple', default: [-1], minLength: 1, maxLength: 4, min: -5, doc: 'Axis or axes to normalize over, counting the batch as axis 0; -1 is the last axis, [1, 2, 3] a whole image.' },
     epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, doc: 'Small number added to the variance to avoid dividing by zero.' },
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: batchAxis('axis'),
   inferShape: (p, ctx) => {

@@ -1,8 +1,6 @@
-import { firstInput, formatTuple, joinSummary, lastDim, requireRank } from './common.js';
+import { firstInput, formatTuple, joinSummary, lastDim, ONE_INPUT, requireRank } from './common.js';
 import { spatialHint, spatialInput, windowOutput, type Padding } from './conv.js';
 import { defineLayer, type LayerDef } from './types.js';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 function poolLayer(op: 'Max' | 'Average', dims: 1 | 2): LayerDef {
   const id = `${op}Pooling${dims}D`;
@@ -20,7 +18,7 @@ function poolLayer(op: 'Max' | 'Average', dims: 1 | 2): LayerDef {
       strides: { kind: 'tuple', default: null, nullable: true, length: dims, min: 1, doc: 'Step of the window; empty means the same as poolSize (non-overlapping windows).' },
       padding: { kind: 'choice', default: 'valid', choices: ['valid', 'same'], doc: "'valid' drops windows that do not fit; 'same' pads so every input position is covered." },
     },
-    inputs: IN,
+    inputs: ONE_INPUT,
     outputs: 1,
     inferShape: (p, ctx) => {
       const s = spatialInput(ctx, dims);
@@ -49,7 +47,7 @@ function globalPoolLayer(op: 'Max' | 'Average', dims: 1 | 2): LayerDef {
         ? `Takes the ${op === 'Max' ? 'maximum' : 'average'} over all steps of a sequence: [null, steps, channels] to [null, channels].`
         : `Takes the ${op === 'Max' ? 'maximum' : 'average'} over height and width: [null, h, w, channels] to [null, channels].`,
     params: {},
-    inputs: IN,
+    inputs: ONE_INPUT,
     outputs: 1,
     inferShape: (_p, ctx) => {
       const s = requireRank(firstInput(ctx), [dims + 2], spatialHint(dims));

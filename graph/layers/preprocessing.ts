@@ -1,8 +1,6 @@
-import { firstInput, joinSummary, lastDim } from './common.js';
+import { firstInput, joinSummary, lastDim, ONE_INPUT } from './common.js';
 import { spatialInput } from './conv.js';
 import { defineLayer } from './types.js';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 /** keras.layers.Rescaling: input · scale + offset. */
 export const Rescaling = defineLayer({
@@ -14,7 +12,7 @@ export const Rescaling = defineLayer({
     scale: { kind: 'float', default: 1 / 255, doc: 'Factor every input value is multiplied by.' },
     offset: { kind: 'float', default: 0, doc: 'Value added after scaling.' },
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (_p, ctx) => firstInput(ctx),
   tfjs: (p) => ({ factory: 'rescaling', args: { scale: p.scale, offset: p.offset } }),
@@ -32,7 +30,7 @@ export const Resizing = defineLayer({
     width: { kind: 'int', default: 32, min: 1, doc: 'Output width in pixels.' },
     interpolation: { kind: 'choice', default: 'bilinear', choices: ['bilinear', 'nearest'], doc: "How new pixels are computed: 'bilinear' blends neighbours, 'nearest' copies the closest." },
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (p, ctx) => {
     const s = spatialInput(ctx, 2);

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, firstInput, joinSummary, lastDim, requireRank } from './common.js';
+import { ACTIVATIONS, firstInput, joinSummary, lastDim, ONE_INPUT, requireRank } from './common.js';
 import { defineLayer, type LayerContext, type LayerDef, type Params, type ParamsSpec } from './types.js';
 
 /** How a Bidirectional wrapper combines the forward and backward outputs (Keras' `merge_mode`). */
@@ -35,7 +35,7 @@ function recurrentLayer(id: 'SimpleRNN' | 'LSTM' | 'GRU', gates: number, factory
     label: id,
     description,
     params: recurrentParams(),
-    inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+    inputs: ONE_INPUT,
     outputs: 1,
     inferShape: (p, ctx) => {
       const { steps } = sequenceInput(ctx);

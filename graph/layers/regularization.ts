@@ -1,7 +1,5 @@
-import { firstInput, requireRank } from './common.js';
+import { firstInput, ONE_INPUT, requireRank } from './common.js';
 import { defineLayer } from './types.js';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 /** keras.layers.Dropout: zeroes a random fraction of inputs while training. */
 export const Dropout = defineLayer({
@@ -10,7 +8,7 @@ export const Dropout = defineLayer({
   label: 'Dropout',
   description: 'Randomly zeroes a fraction of inputs during training to reduce overfitting.',
   params: { rate: { kind: 'float', default: 0.5, min: 0, max: 0.99, doc: 'Fraction of the inputs to drop.' } },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   // Noise and dropout act only while training, so what comes out is what came in.
   passesActivation: true,
@@ -28,7 +26,7 @@ export const SpatialDropout1D = defineLayer({
   label: 'SpatialDropout1D',
   description: 'Dropout that drops whole channels of a sequence instead of single values.',
   params: { rate: rateParam('Fraction of the channels to drop during training.') },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   passesActivation: true,
   inferShape: (_p, ctx) => requireRank(firstInput(ctx), [3], 'it works on sequences [batch, steps, channels]; use Dropout for other inputs'),
@@ -43,7 +41,7 @@ export const GaussianNoise = defineLayer({
   label: 'GaussianNoise',
   description: 'Adds zero-centred Gaussian noise during training (a regularizer); does nothing at inference.',
   params: { stddev: { kind: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the noise.' } },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   passesActivation: true,
   inferShape: (_p, ctx) => firstInput(ctx),
@@ -58,7 +56,7 @@ export const GaussianDropout = defineLayer({
   label: 'GaussianDropout',
   description: 'Multiplies inputs by Gaussian noise centred on 1 during training; does nothing at inference.',
   params: { rate: rateParam('Drop probability, as in Dropout; the noise has standard deviation sqrt(rate / (1 - rate)).') },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   passesActivation: true,
   inferShape: (_p, ctx) => firstInput(ctx),

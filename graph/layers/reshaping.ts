@@ -1,9 +1,7 @@
 import { formatShape, sampleSize, ShapeError } from '../shape.js';
-import { firstInput, formatTuple, joinSummary, requireRank } from './common.js';
+import { firstInput, formatTuple, joinSummary, ONE_INPUT, requireRank } from './common.js';
 import { sizeTuple, spatialInput } from './conv.js';
 import { defineLayer, type Params } from './types.js';
-
-const IN = { kind: 'fixed', ports: [{ name: 'in' }] } as const;
 
 /** keras.layers.Flatten: each sample to one axis. */
 export const Flatten = defineLayer({
@@ -12,7 +10,7 @@ export const Flatten = defineLayer({
   label: 'Flatten',
   description: 'Flattens each sample to one axis, e.g. [null, 5, 5, 64] to [null, 1600].',
   params: {},
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (_p, ctx) => {
     const s = firstInput(ctx);
@@ -33,7 +31,7 @@ export const Reshape = defineLayer({
   params: {
     targetShape: { kind: 'tuple', default: [-1], minLength: 1, maxLength: 5, min: -1, doc: 'Shape of one sample after reshaping, without the batch axis; at most one entry may be -1, meaning "whatever fits".' },
   },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: (p) => {
     const t = p.targetShape as number[];
@@ -75,7 +73,7 @@ export const Permute = defineLayer({
   params: {
     dims: { kind: 'tuple', default: [2, 1], minLength: 1, maxLength: 5, min: 1, doc: 'New order of the axes, numbered from 1 (the batch axis is not included), e.g. [2, 1].' },
   },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: (p) => {
     const d = p.dims as number[];
@@ -102,7 +100,7 @@ export const RepeatVector = defineLayer({
   label: 'RepeatVector',
   description: 'Repeats a vector n times: [null, d] becomes [null, n, d].',
   params: { n: { kind: 'int', default: 2, min: 1, doc: 'Number of repetitions.' } },
-  inputs: { kind: 'fixed', ports: [{ name: 'in' }] },
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (p, ctx) => {
     const s = requireRank(firstInput(ctx), [2], 'add a Flatten before it');
@@ -122,7 +120,7 @@ export const UpSampling2D = defineLayer({
     size: sizeTuple(2, 2, 'Upsampling factors for height and width.'),
     interpolation: { kind: 'choice', default: 'nearest', choices: ['nearest', 'bilinear'], doc: "'nearest' repeats pixels; 'bilinear' interpolates between them." },
   },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   inferShape: (p, ctx) => {
     const s = spatialInput(ctx, 2);
@@ -167,7 +165,7 @@ export const ZeroPadding2D = defineLayer({
   label: 'ZeroPadding2D',
   description: 'Adds rows and columns of zeros around an image.',
   params: { padding: { kind: 'tuple', default: [1, 1], minLength: 1, maxLength: 4, min: 0, doc: edgesDoc('Zeros added') } },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: edgesCheck('padding'),
   inferShape: (p, ctx) => {
@@ -186,7 +184,7 @@ export const Cropping2D = defineLayer({
   label: 'Cropping2D',
   description: 'Cuts rows and columns off the edges of an image.',
   params: { cropping: { kind: 'tuple', default: [0, 0], minLength: 1, maxLength: 4, min: 0, doc: edgesDoc('Pixels removed') } },
-  inputs: IN,
+  inputs: ONE_INPUT,
   outputs: 1,
   checkParams: edgesCheck('cropping'),
   inferShape: (p, ctx) => {
