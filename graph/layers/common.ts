@@ -42,6 +42,11 @@ export function resolveAxis(axis: number, rank: number): number | null {
   return a >= 1 && a < rank ? a : null;
 }
 
+/** The product of a list of sizes (1 for none). */
+export function product(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a * b, 1);
+}
+
 /** "3×3" style text for tuples on node faces. */
 export function formatTuple(t: unknown): string {
   return Array.isArray(t) ? t.join('×') : String(t);

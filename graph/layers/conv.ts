@@ -1,11 +1,9 @@
 import { convOutputLength, deconvOutputLength, formatShape, sampleSize, ShapeError, type Shape } from '../shape.js';
-import { activationParam, firstInput, formatTuple, joinSummary, lastDim, ONE_INPUT, requireRank } from './common.js';
+import { activationParam, firstInput, formatTuple, joinSummary, lastDim, ONE_INPUT, product, requireRank } from './common.js';
 import { defineLayer, type LayerContext, type Params, type ParamsSpec, type TupleParam } from './types.js';
 
 /** Padding modes a convolution or pooling window can use. */
 export type Padding = 'valid' | 'same' | 'causal';
-
-const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
 /** A tuple param of `n` sizes (kernel, strides, ...). */
 export function sizeTuple(n: number, def: number, doc: string, label?: string): TupleParam {

@@ -1,5 +1,5 @@
 import { formatShape, ShapeError, type Shape } from '../shape.js';
-import { firstInput, joinSummary, ONE_INPUT, resolveAxis } from './common.js';
+import { firstInput, joinSummary, ONE_INPUT, product, resolveAxis } from './common.js';
 import { defineLayer } from './types.js';
 
 /** The sizes of the normalized axes of `shape`, resolved and required to be known; throws a ShapeError naming `axis`. */
@@ -80,7 +80,7 @@ export const LayerNormalization = defineLayer({
     return s;
   },
   // One gamma and one beta of the normalized axes' shape.
-  paramCount: (p, ctx) => ({ trainable: 2 * normalizedSizes(ctx.inputs[0]!, p.axis as number[]).reduce((a, b) => a * b, 1), nonTrainable: 0 }),
+  paramCount: (p, ctx) => ({ trainable: 2 * product(normalizedSizes(ctx.inputs[0]!, p.axis as number[])), nonTrainable: 0 }),
   tfjs: (p) => {
     const axis = p.axis as number[];
     return { factory: 'layerNormalization', args: { ...(axis.length !== 1 || axis[0] !== -1 ? { axis } : {}), epsilon: p.epsilon } };

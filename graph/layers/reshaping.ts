@@ -1,5 +1,5 @@
 import { formatShape, sampleSize, ShapeError } from '../shape.js';
-import { firstInput, formatTuple, joinSummary, ONE_INPUT, requireRank } from './common.js';
+import { firstInput, formatTuple, joinSummary, ONE_INPUT, product, requireRank } from './common.js';
 import { sizeTuple, spatialInput } from './conv.js';
 import { defineLayer, type Params } from './types.js';
 
@@ -44,7 +44,7 @@ export const Reshape = defineLayer({
     const t = p.targetShape as number[];
     const n = sampleSize(s);
     if (n === null) throw new ShapeError(`needs every axis of its input known but gets ${formatShape(s)}`);
-    const known = t.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const known = product(t.filter((d) => d !== -1));
     if (t.includes(-1)) {
       if (n % known !== 0)
         throw new ShapeError(`cannot reshape ${formatShape(s)} (${n} values per sample) to ${formatShape(t)}: ${n} is not divisible by ${known}; change targetShape`, 'targetShape');
@@ -58,7 +58,7 @@ export const Reshape = defineLayer({
   tfjs: (p, ctx) => {
     const t = p.targetShape as number[];
     const n = ctx.inputs[0] ? sampleSize(ctx.inputs[0]) : null;
-    const known = t.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const known = product(t.filter((d) => d !== -1));
     return { factory: 'reshape', args: { targetShape: n === null ? t : t.map((d) => (d === -1 ? n / known : d)) } };
   },
   summary: (p) => formatTuple(p.targetShape),
