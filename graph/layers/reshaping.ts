@@ -140,7 +140,7 @@ export const UpSampling2D = defineLayer({
 });
 
 /** Padding or cropping amounts as [[top, bottom], [left, right]] from the 1, 2 or 4 numbers a param holds. */
-export function edges2d(t: readonly number[]): [[number, number], [number, number]] {
+function edges2d(t: readonly number[]): [[number, number], [number, number]] {
   if (t.length === 1) return [[t[0]!, t[0]!], [t[0]!, t[0]!]];
   if (t.length === 2) return [[t[0]!, t[0]!], [t[1]!, t[1]!]];
   return [[t[0]!, t[1]!], [t[2]!, t[3]!]];
