@@ -1,7 +1,7 @@
 import type { Graph, GraphNode } from './document.js';
 import { getLayer } from './layers/index.js';
 import { normalizeParams } from './layers/params.js';
-import type { InputSource, LayerDef, ParamCount, Params } from './layers/types.js';
+import type { InputSource, LayerContext, LayerDef, ParamCount, Params } from './layers/types.js';
 import { ShapeError, type Shape } from './shape.js';
 
 /** How serious a diagnostic is: errors block compile and training, warnings do not. */
@@ -259,7 +259,7 @@ export function inferGraph(graph: Graph): GraphInference {
     info.inputShapes = inputs;
     if (blocked || problems.length || cross) continue;
 
-    const ctx: { inputs: typeof inputs; dtypes: typeof dtypes; sources?: (InputSource | undefined)[] } = { inputs, dtypes };
+    const ctx: LayerContext = { inputs, dtypes };
     try {
       const out = def.inferShape(params, ctx);
       info.outputShape = out;
@@ -279,8 +279,7 @@ export function inferGraph(graph: Graph): GraphInference {
           if (src !== undefined) sources.push(activationOf.get(src) ?? { name: byId.get(src)!.name, type: byId.get(src)!.type, activation: undefined });
           else if (isFixed) sources.push(undefined);
         }
-        ctx.sources = sources;
-        for (const w of def.warnings(params, ctx)) nodeDiag(node, `${nodeLabel(node, def)} ${w.message}`, 'warning', w.field);
+        for (const w of def.warnings(params, { ...ctx, sources })) nodeDiag(node, `${nodeLabel(node, def)} ${w.message}`, 'warning', w.field);
       }
     } catch (e) {
       if (e instanceof ShapeError) nodeDiag(node, `${nodeLabel(node, def)} ${e.message}`, 'error', e.field);
