@@ -499,8 +499,7 @@ export class Host {
       return {};
     },
     'runs.results': async ({ runId }) => {
-      const { run, summary } = await this.runs.load(runId);
-      const dir = summary?.artifactDir ?? run.artifactDir;
+      const { dir } = await this.runs.artifacts(runId);
       if (!dir) throw new HostError('notFound', `run '${runId}' saved no results (it may have failed before its first epoch)`);
       // Files written by the training process (RUN_FILES and VALIDATION_FILE of main/training/artifacts.ts, named
       // here so the host does not load the training code); absent ones leave their part empty.
@@ -516,8 +515,7 @@ export class Host {
     },
 
     'runs.predict': async ({ runId, input }) => {
-      const { run, summary } = await this.runs.load(runId);
-      const dir = summary?.artifactDir ?? run.artifactDir;
+      const { run, dir } = await this.runs.artifacts(runId);
       if (!dir || run.status === 'failed' || !(await exists(join(dir, 'model.json'))))
         throw new HostError('notFound', `run '${runId}' saved no model to try (it ${run.status === 'failed' ? 'failed' : run.status === 'running' || run.status === 'paused' ? 'is still running' : 'saved no weights'})`);
       const pre = JSON.parse(await readFile(join(dir, 'preprocessing.json'), 'utf8').catch(() => 'null')) as Preprocessing | null;
@@ -545,8 +543,7 @@ export class Host {
     },
 
     'export.model': async ({ runId, dir, overwrite }) => {
-      const { run, summary } = await this.runs.load(runId);
-      const from = summary?.artifactDir ?? run.artifactDir;
+      const { dir: from } = await this.runs.artifacts(runId);
       if (!from) throw new HostError('notFound', `run '${runId}' saved no model (it may have failed before its first epoch)`);
       let target: string;
       let confirmed = overwrite;

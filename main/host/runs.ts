@@ -256,9 +256,23 @@ export class RunManager {
     return moved;
   }
 
-  async load(runId: string): Promise<{ run: RunInfo; started: RunStartedEvent | null; history: EpochEvent[]; batches: BatchEvent[]; summary: RunFinishedEvent | null }> {
+  private async record(runId: string): Promise<RunInfo> {
     const run = await this.readInfo(runId);
     if (!run) throw new HostError('notFound', `there is no run '${runId}'`);
+    return run;
+  }
+
+  private async readJson<T>(runId: string, file: string, schema: z.ZodType<T>): Promise<T | null> {
+    try {
+      const parsed = schema.safeParse(JSON.parse(await readFile(join(this.runDir(runId), file), 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null; // not written yet (still running, or it failed before that point)
+    }
+  }
+
+  async load(runId: string): Promise<{ run: RunInfo; started: RunStartedEvent | null; history: EpochEvent[]; batches: BatchEvent[]; summary: RunFinishedEvent | null }> {
+    const run = await this.record(runId);
     const dir = this.runDir(runId);
     const readLines = async <T,>(file: string, schema: z.ZodType<T>): Promise<T[]> => {
       const out: T[] = [];
@@ -278,15 +292,17 @@ export class RunManager {
     };
     const history = await readLines('history.jsonl', EpochEventSchema);
     const batches = thinEvenly(await readLines('batches.jsonl', BatchEventSchema), MAX_LOADED_BATCHES);
-    const readJson = async <T,>(file: string, schema: z.ZodType<T>): Promise<T | null> => {
-      try {
-        const parsed = schema.safeParse(JSON.parse(await readFile(join(dir, file), 'utf8')));
-        return parsed.success ? parsed.data : null;
-      } catch {
-        return null; // not written yet (still running, or it failed before that point)
-      }
-    };
-    return { run, started: await readJson('started.json', RunStartedEventSchema), history, batches, summary: await readJson('finished.json', RunFinishedEventSchema) };
+    return { run, started: await this.readJson(runId, 'started.json', RunStartedEventSchema), history, batches, summary: await this.readJson(runId, 'finished.json', RunFinishedEventSchema) };
+  }
+
+  /**
+   * A run's record and its artifacts folder (from the final summary, else the record), for results, predictions and
+   * export: unlike `load`, without parsing its history and up to an hour of batch points.
+   */
+  async artifacts(runId: string): Promise<{ run: RunInfo; dir: string | null }> {
+    const run = await this.record(runId);
+    const summary = await this.readJson(runId, 'finished.json', RunFinishedEventSchema);
+    return { run, dir: summary?.artifactDir ?? run.artifactDir };
   }
 
   /** Stops every live run (app quitting). */
