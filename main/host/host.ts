@@ -26,7 +26,7 @@ import { RecoveryStore } from './recovery.js';
 import { RunManager, type StartTraining } from './runs.js';
 import { describeDataset, listDatasets, previewDataset, validationSampleViews } from './datasets.js';
 import type { ValidationPredictions } from '../training/artifacts.js';
-import type { Preprocessing } from '../datasets/index.js';
+import { sizeOf, type Preprocessing } from '../datasets/index.js';
 
 /** One connected renderer (a window or a browser tab): where pushed events go. */
 export interface HostSession {
@@ -111,6 +111,14 @@ async function folderHasFiles(dir: string): Promise<boolean> {
     (names) => names.length > 0,
     () => false,
   );
+}
+
+/**
+ * A JSON file the training process wrote into a run folder (RUN_FILES and VALIDATION_FILE of
+ * main/training/artifacts.ts, named here so the host does not load the training code), or null when absent.
+ */
+async function readRunFile<T>(dir: string, file: string): Promise<T | null> {
+  return JSON.parse(await readFile(join(dir, file), 'utf8').catch(() => 'null')) as T | null;
 }
 
 function ioMessage(e: unknown, path: string, verb: string): string {
@@ -333,7 +341,7 @@ export class Host {
       return [prompt];
     }
     // Plain numeric features (iris, sine): the first line of numbers.
-    if (bytes && !['.txt', '.csv'].includes(ext)) throw want(`${pre.inputShape.reduce((a, b) => a * b, 1)} numbers (type them separated by commas)`);
+    if (bytes && !['.txt', '.csv'].includes(ext)) throw want(`${sizeOf(pre.inputShape)} numbers (type them separated by commas)`);
     const line = text.split(/\r?\n/).find((l) => /\d/.test(l)) ?? text;
     return [line.trim()];
   }
@@ -501,12 +509,10 @@ export class Host {
     'runs.results': async ({ runId }) => {
       const { dir } = await this.runs.artifacts(runId);
       if (!dir) throw new HostError('notFound', `run '${runId}' saved no results (it may have failed before its first epoch)`);
-      // Files written by the training process (RUN_FILES and VALIDATION_FILE of main/training/artifacts.ts, named
-      // here so the host does not load the training code); absent ones leave their part empty.
-      const read = async <T,>(file: string): Promise<T | null> => JSON.parse(await readFile(join(dir, file), 'utf8').catch(() => 'null')) as T | null;
-      const saved = await read<{ confusionMatrix?: { classNames: string[]; matrix: number[][] } | null }>('summary.json');
-      const predictions = await read<ValidationPredictions>('validation-predictions.json');
-      const preprocessing = await read<Preprocessing>('preprocessing.json');
+      // Absent files leave their part empty.
+      const saved = await readRunFile<{ confusionMatrix?: { classNames: string[]; matrix: number[][] } | null }>(dir, 'summary.json');
+      const predictions = await readRunFile<ValidationPredictions>(dir, 'validation-predictions.json');
+      const preprocessing = await readRunFile<Preprocessing>(dir, 'preprocessing.json');
       return {
         confusion: saved?.confusionMatrix ?? null,
         samples: predictions && preprocessing ? validationSampleViews(preprocessing, predictions.samples) : [],
@@ -518,7 +524,7 @@ export class Host {
       const { run, dir } = await this.runs.artifacts(runId);
       if (!dir || run.status === 'failed' || !(await exists(join(dir, 'model.json'))))
         throw new HostError('notFound', `run '${runId}' saved no model to try (it ${run.status === 'failed' ? 'failed' : run.status === 'running' || run.status === 'paused' ? 'is still running' : 'saved no weights'})`);
-      const pre = JSON.parse(await readFile(join(dir, 'preprocessing.json'), 'utf8').catch(() => 'null')) as Preprocessing | null;
+      const pre = await readRunFile<Preprocessing>(dir, 'preprocessing.json');
       if (!pre) throw new HostError('notFound', `run '${runId}' kept no preprocessing, so inputs cannot be encoded the way it was trained`);
       const scratch = join(this.runs.dir, runId, `predict-${randomBytes(4).toString('hex')}`);
       try {
