@@ -346,6 +346,16 @@ export class Host {
     return [line.trim()];
   }
 
+  /**
+   * A name from the native save dialog with `ext` added when it lacks it. The dialog asked about replacing the name
+   * it returned, not the completed one, so that is asked here; null when the user keeps the existing file.
+   */
+  private async completeChosenName(chosen: string, ext: string, doing: string): Promise<string | null> {
+    const target = withExtension(chosen, ext);
+    if (target === chosen || !(await exists(target))) return target;
+    return (await this.options.dialogs!.confirmReplace(`'${basename(target)}' already exists. Replace it?`, `${doing} will replace ${target}.`)) ? target : null;
+  }
+
   private readonly handlers: { [M in HostMethod]: Handler<M> } = {
     appInfo: async () => ({
       version: this.options.version,
@@ -405,9 +415,9 @@ export class Host {
         if (!this.options.dialogs) throw new HostError('unsupported', 'saving in the browser needs a path inside the workspace folder; choose a folder with the file browser and type a name');
         const chosen = await this.options.dialogs.saveGraph(suggestedName ?? `${graph.name || 'Untitled'}.${GRAPH_EXTENSION}`);
         if (!chosen) return null;
-        target = withExtension(chosen, GRAPH_EXTENSION);
-        // The dialog asked about replacing the name it returned, not the one completed with the extension.
-        if (target !== chosen && (await exists(target)) && !(await this.options.dialogs.confirmReplace(`'${basename(target)}' already exists. Replace it?`, `Saving the graph will replace ${target}.`))) return null;
+        const completed = await this.completeChosenName(chosen, GRAPH_EXTENSION, 'Saving the graph');
+        if (!completed) return null;
+        target = completed;
         await this.access.grantFile(target);
       } else {
         target = withExtension(path, GRAPH_EXTENSION);
@@ -591,9 +601,9 @@ export class Host {
         if (!this.options.dialogs) throw new HostError('unsupported', 'saving code in the browser needs a path inside the workspace folder');
         const chosen = await this.options.dialogs.saveFile(fileName, extension);
         if (!chosen) return { code, fileName, path: null };
-        target = withExtension(chosen, extension);
-        if (target !== chosen && (await exists(target)) && !(await this.options.dialogs.confirmReplace(`'${basename(target)}' already exists. Replace it?`, `Exporting the code will replace ${target}.`)))
-          return { code, fileName, path: null };
+        const completed = await this.completeChosenName(chosen, extension, 'Exporting the code');
+        if (!completed) return { code, fileName, path: null };
+        target = completed;
       } else {
         // Only source files of the chosen language: never a shell profile, a config file or anything that runs.
         target = withExtension(path, extension);
