@@ -179,11 +179,7 @@ export class Host {
 
   /** Drops the recovery copies of a session's documents: the user closed its window choosing not to save. */
   async discardSessionRecoveries(session: HostSession): Promise<void> {
-    for (const [docId, s] of [...this.liveDocs]) {
-      if (s !== session) continue;
-      this.liveDocs.delete(docId);
-      await this.recovery.discard(docId);
-    }
+    for (const [docId, s] of [...this.liveDocs]) if (s === session) await this.dropRecovery(docId);
   }
 
   /** Makes `path` the file the next window opens at its start (a file opened by the OS while no window is open). */
@@ -192,6 +188,12 @@ export class Host {
     const abs = resolve(path);
     await this.access.grantFile(abs);
     this.startupFile = abs;
+  }
+
+  /** Refuses a call about the document `docId` when another window or tab has it open (its recovery copy is that one's). */
+  private refuseIfOpenElsewhere(docId: string, session: HostSession, message: string): void {
+    const owner = this.liveDocs.get(docId);
+    if (owner && owner !== session) throw new HostError('invalid', message);
   }
 
   private async dropRecovery(docId: string): Promise<void> {
@@ -450,21 +452,18 @@ export class Host {
 
     'files.listRecent': async () => ({ files: await this.recent.list() }),
     'files.autosave': async ({ docId, path, graph }, session) => {
-      const owner = this.liveDocs.get(docId);
-      if (owner && owner !== session) throw new HostError('invalid', `recovery copy '${docId}' belongs to a document open in another window`);
+      this.refuseIfOpenElsewhere(docId, session, `recovery copy '${docId}' belongs to a document open in another window`);
       this.liveDocs.set(docId, session);
       return { savedAt: await this.recovery.save(docId, path, graph) };
     },
     'files.discardRecovery': async ({ docId }, session) => {
-      const owner = this.liveDocs.get(docId);
-      if (owner && owner !== session) throw new HostError('invalid', `recovery copy '${docId}' belongs to a document open in another window`);
+      this.refuseIfOpenElsewhere(docId, session, `recovery copy '${docId}' belongs to a document open in another window`);
       await this.dropRecovery(docId);
       return {};
     },
     'files.listRecoveries': async (_p, session) => ({ recoveries: await this.recoveriesFor(session) }),
     'files.recover': async ({ docId }, session) => {
-      const owner = this.liveDocs.get(docId);
-      if (owner && owner !== session) throw new HostError('invalid', `that unsaved work is open in another window; switch to it there`);
+      this.refuseIfOpenElsewhere(docId, session, `that unsaved work is open in another window; switch to it there`);
       const copy = await this.recovery.load(docId);
       // The restored document continues under the copy's docId: its autosaves replace the copy, and saving or
       // discarding it removes the copy, so it is not offered again.
