@@ -373,13 +373,12 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
       if (value === undefined) {
         if (epoch === 1 && es.enabled) send({ type: 'warning', message: `early stopping monitors '${monitor}', which this run does not report; available: ${Object.keys(logs).join(', ')}` });
       } else if (value !== null) {
-        if (restoreBest && !bestWeights) bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
         ({ improved, stop } = stopping.update(epoch, value));
         if (improved) {
           bestEpoch = epoch;
           bestMetrics = { ...logs };
           if (restoreBest) {
-            tf.dispose(bestWeights!);
+            if (bestWeights) tf.dispose(bestWeights);
             bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
           }
         }
