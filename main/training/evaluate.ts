@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { Prediction } from '../../graph/api/host.js';
 import type { DatasetRef } from '../../graph/document.js';
 import { encodeCsvFeatures } from '../datasets/csv.js';
 import { decodeImage, resizeInto } from '../datasets/images.js';
@@ -78,12 +79,6 @@ export async function evaluateRun(dir: string, options: { data?: DatasetRef; bac
     run.model.dispose();
   }
 }
-
-/** One prediction, decoded for people. */
-export type Prediction =
-  | { input: string; kind: 'class'; label: string; probability: number; top: { label: string; probability: number }[] }
-  | { input: string; kind: 'values'; values: number[] }
-  | { input: string; kind: 'text'; continuation: string; next: { char: string; probability: number }[] };
 
 async function isFile(p: string): Promise<boolean> {
   try {
