@@ -65,15 +65,19 @@ async function* splitRows(path: string, split: SplitOptions, which: 'train' | 'v
   }
 }
 
-/** Features and target from a CSV: numeric columns standardised, text columns one-hot; stats from the training rows. */
+/** A target column's name up to its last '_', '.', ':' or '-' ('species_' of species_setosa), or null without one. */
+function oneHotPrefix(target: string): string | null {
+  return /^(.+[_.:-])[^_.:-]+$/.exec(target)?.[1] ?? null;
+}
+
 /**
- * The columns that may one-hot encode the target: the target and every other column sharing its name up to the
- * last '_', '.', ':' or '-' (species_setosa, species_versicolor, species_virginica). Empty when there is no such group.
+ * The columns that may one-hot encode the target: the target and every other column sharing its oneHotPrefix
+ * (species_setosa, species_versicolor, species_virginica). Empty when there is no such group.
  */
 function oneHotCandidates(header: string[], target: string): number[] {
-  const m = /^(.+[_.:-])[^_.:-]+$/.exec(target);
-  if (!m) return [];
-  const group = header.map((h, i) => (h.startsWith(m[1]!) && h.length > m[1]!.length ? i : -1)).filter((i) => i >= 0);
+  const prefix = oneHotPrefix(target);
+  if (!prefix) return [];
+  const group = header.map((h, i) => (h.startsWith(prefix) && h.length > prefix.length ? i : -1)).filter((i) => i >= 0);
   return group.length >= 2 ? group : [];
 }
 
@@ -143,7 +147,7 @@ export async function openCsvDataset(path: string, ref: Extract<DatasetRef, { ki
     const integerFew = targetNumeric && targetValues.size <= 20 && [...targetValues].every((v) => Number.isInteger(Number(v)));
     const asClasses = task === 'classification' || (task !== 'regression' && (!targetNumeric || integerFew));
     if (oneHot.length) {
-      const prefix = /^(.+[_.:-])[^_.:-]+$/.exec(ref.target)![1]!;
+      const prefix = oneHotPrefix(ref.target)!;
       classNames = oneHot.map((i) => header[i]!.slice(prefix.length));
       target = { name: `${prefix}*`, kind: 'categorical', oneHotColumns: oneHot.map((i) => header[i]!) };
     } else if (asClasses) {
