@@ -28,7 +28,7 @@ function fmtMetrics(m: Record<string, number | null>, skip: string[] = []): stri
 }
 
 /** "1 epoch", "4 batches". */
-export function plural(n: number, one: string, many: string): string {
+function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 

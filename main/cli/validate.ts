@@ -10,7 +10,7 @@ import { loadGraphFile } from './graph-file.js';
 const USAGE = 'tensorloom validate FILE [--json]';
 
 /** The documented `validate --json` output; exactly these keys, so scripts can rely on the shape. */
-export interface ValidateJson {
+interface ValidateJson {
   valid: boolean;
   diagnostics: Pick<Diagnostic, 'nodeId' | 'nodeName' | 'severity' | 'message'>[];
   nodes: { id: string; name: string; type: string; outputShape: Shape | null; params: number }[];
@@ -18,7 +18,7 @@ export interface ValidateJson {
 }
 
 /** The --json report for a loaded graph. */
-export function validateJson(graph: Graph): ValidateJson {
+function validateJson(graph: Graph): ValidateJson {
   const result = inferGraph(graph);
   const count = (id: string): number => result.nodes[id]!.paramCount.trainable + result.nodes[id]!.paramCount.nonTrainable;
   return {
@@ -30,12 +30,12 @@ export function validateJson(graph: Graph): ValidateJson {
 }
 
 /** The --json report for a file that could not be read or loaded: one graph-level error naming the file. */
-export function loadFailureJson(message: string): ValidateJson {
+function loadFailureJson(message: string): ValidateJson {
   return { valid: false, diagnostics: [{ nodeId: null, nodeName: null, severity: 'error', message }], nodes: [], totalParams: 0 };
 }
 
 /** The human report: per-node shapes and params, totals, then diagnostics. */
-export function validateText(graph: Graph): { text: string; valid: boolean } {
+function validateText(graph: Graph): { text: string; valid: boolean } {
   const result = inferGraph(graph);
   const rows = graph.nodes.map((n) => {
     const info = result.nodes[n.id]!;

@@ -1,7 +1,7 @@
 // Which links the desktop app hands to the user's browser. Kept free of `electron` so it can be tested under Node.
 
 /** Documentation sites the app links to; links there open without asking. */
-export const TRUSTED_LINK_HOSTS = [
+const TRUSTED_LINK_HOSTS = [
   'js.tensorflow.org',
   'www.tensorflow.org',
   'keras.io',

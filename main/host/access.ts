@@ -9,7 +9,7 @@ export function isWithin(root: string, child: string): boolean {
 }
 
 /** Whether a relative path has a segment starting with '.' (a dotfile or hidden folder), other than '.' and '..'. */
-export function hasHiddenSegment(rel: string): boolean {
+function hasHiddenSegment(rel: string): boolean {
   return rel.split(/[\\/]/).some((seg) => seg.startsWith('.') && seg !== '.' && seg !== '..');
 }
 

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Prediction } from '../../graph/api/host.js';
 import { PredictReplySchema, PredictRequestSchema, type PredictRequest } from './predict-protocol.js';
 
-/** The prediction worker's path, for hosts that start it themselves (Electron's utilityProcess). */
-export const PREDICT_WORKER_PATH = fileURLToPath(new URL('./predict-worker.ts', import.meta.url));
+// The TypeScript worker, run through tsx; the desktop app starts its bundle (predict-worker.mjs) instead.
+const PREDICT_WORKER_PATH = fileURLToPath(new URL('./predict-worker.ts', import.meta.url));
 
 /**
  * The process a `PredictionProcess` talks to: a Node child process by default, an Electron utilityProcess in the

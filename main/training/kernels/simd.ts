@@ -374,7 +374,7 @@ function maxPoolGrad2x2Body(): Body {
   return f;
 }
 
-function assemble(TR: number, TV: number): { bytes: Uint8Array<ArrayBuffer>; names: string[] } {
+function assemble(TR: number, TV: number): Uint8Array<ArrayBuffer> {
   const fns: { name: string; body: Body; params: number }[] = [];
   for (let t = 1; t <= TR; t++) for (let v = 1; v <= TV; v++) fns.push({ name: `atb${t}x${v}`, body: atbTileBody(t, v), params: 7 });
   fns.push({ name: 'atb', body: atbBody((t, v) => (t - 1) * TV + (v - 1), TR, TV), params: 9 });
@@ -390,8 +390,7 @@ function assemble(TR: number, TV: number): { bytes: Uint8Array<ArrayBuffer>; nam
   const funcs = vec(fns.map((f) => uleb(arities.indexOf(f.params))));
   const exports = vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]));
   const code = vec(fns.map((f) => f.body.encode()));
-  const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
-  return { bytes, names: fns.map((f) => f.name) };
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
 }
 
 /** Register tile of the products: rows x vectors of 4 (4 x 8 floats: 8 accumulators, 2 operand vectors, 1 splat). */
@@ -403,13 +402,6 @@ const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 function bind(module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
   const e = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
   return { atb: e.atb!, im2col: e.im2col!, ab: e.ab!, col2im: e.col2im!, maxPoolGrad2x2Row: e.maxPoolGrad2x2Row! };
-}
-
-/** The loops with another register tile, for measuring tile shapes (bench/ and tests). */
-export function simdKernelsWithTile(backend: unknown, rows: number, vecs: number): SimdKernels | null {
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | undefined)?.wasm?.asm?.memory;
-  const { bytes } = assemble(rows, vecs);
-  return memory instanceof WebAssembly.Memory && WebAssembly.validate(bytes) ? bind(new WebAssembly.Module(bytes), memory) : null;
 }
 
 let enabled = true;
@@ -427,7 +419,7 @@ export function simdKernels(backend: unknown): SimdKernels | null {
   const cached = instances.get(memory);
   if (cached) return cached;
   if (compiled === undefined) {
-    const { bytes } = assemble(TILE.rows, TILE.vecs);
+    const bytes = assemble(TILE.rows, TILE.vecs);
     compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   if (!compiled) return null;
