@@ -1,5 +1,6 @@
 import { getHost } from '../app/commands.js';
 import { registerDockPanel } from '../app/dock-panels.js';
+import { isTyping } from '../app/shortcuts.js';
 import { editorStore } from '../store/editor-store.js';
 import { askChoice, useUi } from '../store/ui-store.js';
 import { adoptRuns, connectTraining, startTraining, stopRun } from './controller.js';
@@ -81,12 +82,6 @@ editorStore.subscribe((s, prev) => {
     void adoptRuns(s.filePath);
   }
 });
-
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  if (!el || !el.tagName) return false;
-  return el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT';
-}
 
 if (typeof window !== 'undefined') {
   window.addEventListener('keydown', (e) => {
