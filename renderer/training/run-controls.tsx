@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { BackendInfo } from '../../graph/api/host.js';
 import type { DatasetRef } from '../../graph/document.js';
 import { useEditor } from '../store/editor-store.js';
 import { chooseDataset, pauseRun, resumeRun, startTraining, stopRun, useData } from './controller.js';
@@ -106,6 +107,11 @@ export function ProgressBar({ state }: { state: RunState | null }) {
   );
 }
 
+/** Every backend this host offers, one a line, with its device or why it is unavailable (tooltips). */
+export function backendsText(backends: readonly BackendInfo[] | null): string {
+  return (backends ?? []).map((b) => `${b.name}: ${b.available ? b.device : `unavailable${b.note ? ` (${b.note})` : ''}`}`).join('\n');
+}
+
 /** Which backend and device the run uses (or, before a run, which `auto` would pick). */
 export function BackendBadge({ state }: { state: RunState | null }) {
   const backends = useTraining((s) => s.backends);
@@ -119,10 +125,10 @@ export function BackendBadge({ state }: { state: RunState | null }) {
     const avail = backends?.filter((b) => b.available) ?? [];
     const pick = setting === 'auto' ? avail[0] : backends?.find((b) => b.name === setting);
     text = pick ? `${setting === 'auto' ? 'auto → ' : ''}${pick.name} · ${pick.device}` : setting;
-    title = (backends ?? []).map((b) => `${b.name}: ${b.available ? b.device : `unavailable${b.note ? ` (${b.note})` : ''}`}`).join('\n');
+    title = backendsText(backends);
   }
   return (
-    <span className="tl-badge" data-testid="backend-badge" title={[text, title].filter(Boolean).join("\n")}>
+    <span className="tl-badge" data-testid="backend-badge" title={[text, title].filter(Boolean).join('\n')}>
       {text}
     </span>
   );

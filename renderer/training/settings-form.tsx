@@ -1,6 +1,7 @@
 import { BACKENDS, OPTIMIZERS, type Graph, type TrainingSettings } from '../../graph/document.js';
 import { useEditor } from '../store/editor-store.js';
 import { editTraining } from './controller.js';
+import { backendsText } from './run-controls.js';
 import { useTraining } from './training-store.js';
 
 function NumberField({ label, value, onChange, step, min, max, testId, title }: { label: string; value: number; onChange: (v: number) => void; step?: number; min?: number; max?: number; testId: string; title?: string }) {
@@ -67,7 +68,7 @@ export function SettingsForm() {
         <input type="checkbox" checked={t.shuffle} onChange={(e) => set({ shuffle: e.target.checked })} />
         <span>Shuffle each epoch</span>
       </label>
-      <label className="tl-field" title={(backends ?? []).map((b) => `${b.name}: ${b.available ? b.device : `unavailable${b.note ? ` (${b.note})` : ''}`}`).join('\n')}>
+      <label className="tl-field" title={backendsText(backends)}>
         <span>Backend</span>
         <select data-testid="setting-backend" value={t.backend} onChange={(e) => set({ backend: e.target.value as TrainingSettings['backend'] })}>
           {BACKENDS.map((b) => {
