@@ -42,9 +42,9 @@ export function monitorChoices(graph: Graph): string[] {
 /** Training settings: written to the graph's `training` section, so they are saved with the graph file. */
 export function SettingsForm() {
   const t = useEditor((s) => s.graph.training);
-  const graph = useEditor((s) => s.graph);
+  // Joined into a string so the form re-renders when the choices change, not on every edit of the graph (each drag move).
+  const monitors = useEditor((s) => monitorChoices(s.graph).join('\n')).split('\n');
   const backends = useTraining((s) => s.backends);
-  const monitors = monitorChoices(graph);
   const set = (patch: Partial<TrainingSettings>) => editTraining(patch);
   const auto = backends?.find((b) => b.available);
   const es = t.earlyStopping;
