@@ -19,7 +19,7 @@ function RunRow({ e, inCompare, isCurrent }: { e: RunEntry; inCompare: boolean; 
   const f = runFigures(e);
   const label = runLabel(trainingStore.getState(), e.runId);
   const finalLoss = f.final ? (f.final.loss ?? f.final.val_loss ?? null) : null;
-  const finalPrimary = f.primary && f.primary !== 'loss' ? metricText(f.final, f.primary) : null;
+  const finalKey = f.final && f.primary && f.primary !== 'loss' && f.primary in f.final ? f.primary : null;
   const bestPrimary = f.best ? metricText(f.best.metrics, f.primary && f.primary in f.best.metrics ? f.primary : f.monitor) : null;
   const live = isActive(e.state) && e.source === 'live';
   return (
@@ -55,9 +55,9 @@ function RunRow({ e, inCompare, isCurrent }: { e: RunEntry; inCompare: boolean; 
           <span>
             final loss <b>{formatValue(finalLoss)}</b>
           </span>
-          {finalPrimary && (
+          {finalKey && (
             <span>
-              · {finalPrimary.split(' ')[0]} <b>{finalPrimary.split(' ')[1]}</b>
+              · {finalKey} <b>{formatValue(f.final![finalKey])}</b>
             </span>
           )}
         </div>
