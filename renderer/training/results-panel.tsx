@@ -112,18 +112,13 @@ export function PredictedVsActual({ predicted, actual }: { predicted: number[]; 
 
 /** What a run's model takes, in words, from its dataset (and its input shape when the current dataset is the run's). */
 function inputHint(ds: DatasetRef | null | undefined, shape: readonly number[] | null): { accept: string; text: string; placeholder: string | null } {
-  const hint = inputHintOf(ds);
-  if (shape && hint.placeholder?.startsWith('the input values')) hint.placeholder = `${shape.reduce((a, b) => a * b, 1)} input values, comma separated`;
-  return hint;
-}
-
-function inputHintOf(ds: DatasetRef | null | undefined): { accept: string; text: string; placeholder: string | null } {
   if (!ds) return { accept: '', text: 'a file like its training data', placeholder: 'an input' };
   if (ds.kind === 'images' || (ds.kind === 'builtin' && ds.name === 'mnist')) return { accept: 'image/png,image/jpeg', text: 'an image (PNG or JPEG); it is resized like the training images', placeholder: null };
   if (ds.kind === 'csv') return { accept: '.csv', text: 'a CSV file with the same columns (one prediction per row), or one row typed in', placeholder: 'one row: value, value, …' };
   if (ds.kind === 'text' || ds.kind === 'csvText' || (ds.kind === 'builtin' && /names|spam|text|shakespeare/.test(ds.name)))
     return { accept: '.txt,.text,.md', text: ds.kind === 'csvText' || (ds.kind === 'builtin' && ds.name === 'spam') ? 'some text (a .txt file or typed)' : 'a prompt to continue (a .txt file or typed)', placeholder: 'type some text' };
-  return { accept: '.csv,.txt', text: 'a .csv or .txt file holding the input values', placeholder: 'the input values, comma separated' };
+  const placeholder = shape ? `${shape.reduce((a, b) => a * b, 1)} input values, comma separated` : 'the input values, comma separated';
+  return { accept: '.csv,.txt', text: 'a .csv or .txt file holding the input values', placeholder };
 }
 
 function pct(p: number): string {
