@@ -2,7 +2,7 @@ import type { ELK as ElkApi, ElkExtendedEdge, ElkNode, LayoutOptions } from 'elk
 import type { Graph } from '../../graph/document.js';
 import { getLayer } from '../../graph/layers/index.js';
 import type { Change, Point } from '../store/changes.js';
-import type { EdgeRoute } from '../store/editor-store.js';
+import { computeUsedHandles, type EdgeRoute } from '../store/editor-store.js';
 import { inputHandles, NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
 import { fastLayout, type SizeOf } from './fast-layout.js';
 
@@ -55,13 +55,12 @@ const LABEL_HEIGHT = 18;
 
 /** The ELK graph for a document: ports where the node faces draw their handles, labels as wide as their text. */
 export function elkGraph(graph: Graph, sizeOf: SizeOf, labelOf: LabelOf): ElkNode {
-  const used = new Map<string, string[]>();
-  for (const e of graph.edges) (used.get(e.target) ?? used.set(e.target, []).get(e.target)!).push(e.targetHandle);
+  const used = computeUsedHandles(graph);
   const ports = new Set<string>();
   const children: ElkNode[] = graph.nodes.map((n) => {
     const { width, height } = sizeOf(n.id) ?? { width: NODE_WIDTH, height: NODE_HEIGHT };
     const def = getLayer(n.type);
-    const ins = inputHandles(def, (used.get(n.id) ?? []).sort().join(','));
+    const ins = inputHandles(def, used.get(n.id) ?? '');
     for (const h of ins) ports.add(`${n.id}::${h.id}`);
     const hasOut = def?.outputs !== 0;
     if (hasOut) ports.add(`${n.id}::out`);

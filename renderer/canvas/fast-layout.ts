@@ -1,7 +1,7 @@
 import type { Graph } from '../../graph/document.js';
 import { getLayer } from '../../graph/layers/index.js';
 import type { Point } from '../store/changes.js';
-import type { EdgeRoute } from '../store/editor-store.js';
+import { computeUsedHandles, type EdgeRoute } from '../store/editor-store.js';
 import { inputHandles, NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
 
 // A layered left-to-right layout for graphs too big for ELK: ELK needs seconds per few hundred layers and its
@@ -60,12 +60,11 @@ export function fastLayout(graph: Graph, sizeOf: SizeOf): { positions: Map<strin
   let maxLayer = Math.max(0, ...layerOf.values());
   for (const n of graph.nodes) if (!layerOf.has(n.id)) layerOf.set(n.id, ++maxLayer);
 
-  const used = new Map<string, string[]>();
-  for (const e of graph.edges) (used.get(e.target) ?? used.set(e.target, []).get(e.target)!).push(e.targetHandle);
+  const used = computeUsedHandles(graph);
   // Where each input port sits down the node's side, as a fraction of its height (as the faces draw them).
   const portFrac = new Map<string, number>();
   for (const n of graph.nodes) {
-    const ins = inputHandles(getLayer(n.type), (used.get(n.id) ?? []).sort().join(','));
+    const ins = inputHandles(getLayer(n.type), used.get(n.id) ?? '');
     ins.forEach((p, i) => portFrac.set(`${n.id}::${p.id}`, (i + 1) / (ins.length + 1)));
   }
   const items = new Map<string, Item>();

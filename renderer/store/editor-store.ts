@@ -99,7 +99,11 @@ export function shareInference(prev: GraphInference | null, next: GraphInference
   return next;
 }
 
-function computeUsedHandles(graph: Graph, prev: ReadonlyMap<string, string> | null): Map<string, string> {
+/**
+ * Per node, its connected input handles as the `used` string `inputHandles` takes (sorted, comma-joined); strings
+ * equal to `prev`'s are reused, so node faces whose inputs did not change keep the same value.
+ */
+export function computeUsedHandles(graph: Graph, prev: ReadonlyMap<string, string> | null = null): Map<string, string> {
   const lists = new Map<string, string[]>();
   for (const e of graph.edges) (lists.get(e.target) ?? lists.set(e.target, []).get(e.target)!).push(e.targetHandle);
   const out = new Map<string, string>();
