@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { TEMPLATES, type Template } from '../../graph/templates/index.js';
 import { getLayer } from '../../graph/layers/index.js';
-import type { Recovery } from '../../graph/api/host.js';
+import type { HostResult, Recovery } from '../../graph/api/host.js';
 import { inferGraph } from '../../graph/infer.js';
 import * as cmd from '../app/commands.js';
 import { categoryHue, formatCount, formatWhen } from '../app/format.js';
 import { Icon } from '../app/icons.js';
 import { RecoveryList } from '../app/dialogs.js';
 
-type Recent = { path: string; name: string; openedAt: number; exists: boolean; modifiedAt?: number };
+type Recent = HostResult<'files.listRecent'>['files'][number];
 
 function Preview({ template }: { template: Template }) {
   const { graph, params } = useMemo(() => {
