@@ -126,6 +126,26 @@ export interface WebSocketClientOptions {
 
 type RunEventPayload = HostEventPayload<'onRunEvent'>;
 
+/** What runs.load returns of a saved run besides its list entry: its events. */
+export type SavedRun = Omit<HostResult<'runs.load'>, 'run'>;
+
+/**
+ * A saved run's events in the order they happened: runStarted, the batch and epoch events merged by time (an epoch
+ * event follows its last batch), then runFinished. A reloaded run and a replay after a reconnect both fold these.
+ */
+export function savedRunEvents(saved: SavedRun): TrainingEvent[] {
+  const events: TrainingEvent[] = saved.started ? [saved.started] : [];
+  const { batches, history } = saved;
+  let i = 0;
+  let j = 0;
+  while (i < batches.length || j < history.length) {
+    if (j >= history.length || (i < batches.length && batches[i]!.time <= history[j]!.time)) events.push(batches[i++]!);
+    else events.push(history[j++]!);
+  }
+  if (saved.summary) events.push(saved.summary);
+  return events;
+}
+
 /**
  * Client over a WebSocket to the serving origin (`tensorloom serve`). When the socket drops (server restarted, laptop
  * slept, proxy timeout) it reconnects by itself and subscribes again to the runs it was following, delivering the
@@ -179,11 +199,7 @@ export function createWebSocketClient(url: string, options: WebSocketClientOptio
       resyncing.set(runId, []);
       try {
         let events = (await send(ws, 'runs.subscribe', { runId })).replay;
-        if (events.length === 0) {
-          const saved = await send(ws, 'runs.load', { runId });
-          events = [...(saved.started ? [saved.started] : []), ...saved.batches, ...saved.history].sort((a, b) => a.time - b.time);
-          if (saved.summary) events.push(saved.summary);
-        }
+        if (events.length === 0) events = savedRunEvents(await send(ws, 'runs.load', { runId }));
         let from = 0;
         if (last) {
           const key = JSON.stringify(last);

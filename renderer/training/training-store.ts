@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { BackendInfo, HostResult, RunInfo, RunResults } from '../../graph/api/host.js';
+import type { BackendInfo, RunInfo, RunResults } from '../../graph/api/host.js';
+import { savedRunEvents, type SavedRun } from '../host/client.js';
 import type { TrainingSettings } from '../../graph/document.js';
 import { initialRunState, reduceRun, replayRun, type RunAction, type RunState } from './run-state.js';
 
@@ -29,9 +30,6 @@ export interface RunEntry {
 
 /** Evaluation results of a finished run, shown in the Results tab. */
 export type { RunResults };
-
-/** What runs.load returns: a saved run's events. */
-export type LoadedRun = Omit<HostResult<'runs.load'>, 'run'>;
 
 /** Everything the training view holds. */
 export interface TrainingViewState {
@@ -69,7 +67,7 @@ export interface TrainingViewActions {
   /** Sets a run's listed info, keeping its state. */
   setListed(runs: readonly RunInfo[], listedFor: string | null): void;
   /** Loads a past run's saved events (runs.load) into its state. */
-  setHistory(runId: string, loaded: LoadedRun): void;
+  setHistory(runId: string, loaded: SavedRun): void;
   toggleSelected(runId: string, multi: boolean): void;
   setResults(runId: string, r: RunResults | 'loading' | { error: string }): void;
   set(p: Partial<TrainingViewState>): void;
@@ -209,21 +207,9 @@ function listedState(info: RunInfo): RunState {
   return { ...s, phase: info.status === 'running' ? 'running' : info.status, firstTime: info.startedAt, error: info.status === 'failed' ? (info.reason ?? 'the run failed without giving a reason') : null };
 }
 
-/**
- * A run's state rebuilt from its saved events: the same reducer as live, fed runStarted, the batch and epoch events
- * merged in time order (an epoch event follows its last batch), then runFinished.
- */
-export function loadedRunState(runId: string, prev: RunState, loaded: LoadedRun): RunState {
-  const events: RunAction[] = loaded.started ? [loaded.started] : [];
-  const { batches, history } = loaded;
-  let i = 0;
-  let j = 0;
-  while (i < batches.length || j < history.length) {
-    if (j >= history.length || (i < batches.length && batches[i]!.time <= history[j]!.time)) events.push(batches[i++]!);
-    else events.push(history[j++]!);
-  }
-  if (loaded.summary) events.push(loaded.summary);
-  const s = replayRun(runId, events);
+/** A run's state rebuilt from its saved events, through the same reducer as live. */
+export function loadedRunState(runId: string, prev: RunState, loaded: SavedRun): RunState {
+  const s = replayRun(runId, savedRunEvents(loaded));
   // Without a summary (the app closed mid-run) the list entry knows best how it ended.
   return loaded.summary ? s : { ...s, phase: prev.phase, error: prev.error, firstTime: s.firstTime ?? prev.firstTime };
 }
