@@ -233,7 +233,7 @@ function graphNameFromPath(path: string): string {
 }
 
 /** The open document's name as the title bar shows it. */
-export function documentName(): string {
+function documentName(): string {
   const s = st();
   return s.filePath ? fileName(s.filePath) : s.graph.name || 'Untitled';
 }
@@ -248,7 +248,7 @@ function discardRecovery(): void {
  * Before the open document is replaced (New, Open, Open Recent, a file from the OS, the start screen): when it has
  * unsaved changes, asks Save / Don't Save / Cancel like a desktop app. Resolves true when the action may go on.
  */
-export async function resolveUnsaved(): Promise<boolean> {
+async function resolveUnsaved(): Promise<boolean> {
   if (!isDirty(st()) || st().screen !== 'editor') return true;
   const answer = await askChoice(`Save changes to ${documentName()}?`, 'Your changes will be lost if you don\'t save them.', [
     { id: 'save', label: 'Save…', kind: 'primary' },

@@ -233,7 +233,7 @@ function inline(text: string): ReactNode[] {
 }
 
 /** Renders the README's Markdown subset: headings, paragraphs, lists and code blocks. */
-export function renderMarkdown(md: string): ReactNode[] {
+function renderMarkdown(md: string): ReactNode[] {
   const blocks: ReactNode[] = [];
   const lines = md.split('\n');
   for (let i = 0; i < lines.length; ) {

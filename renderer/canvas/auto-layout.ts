@@ -6,7 +6,6 @@ import { computeUsedHandles, type EdgeRoute } from '../store/editor-store.js';
 import { inputHandles, NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
 import { fastLayout, type SizeOf } from './fast-layout.js';
 
-export type { SizeOf };
 /** The text of an edge's shape label, so the layout leaves room for it. */
 export type LabelOf = (edgeId: string) => string;
 
@@ -54,7 +53,7 @@ function labelWidth(text: string): number {
 const LABEL_HEIGHT = 18;
 
 /** The ELK graph for a document: ports where the node faces draw their handles, labels as wide as their text. */
-export function elkGraph(graph: Graph, sizeOf: SizeOf, labelOf: LabelOf): ElkNode {
+function elkGraph(graph: Graph, sizeOf: SizeOf, labelOf: LabelOf): ElkNode {
   const used = computeUsedHandles(graph);
   const ports = new Set<string>();
   const children: ElkNode[] = graph.nodes.map((n) => {
@@ -85,7 +84,7 @@ export function elkGraph(graph: Graph, sizeOf: SizeOf, labelOf: LabelOf): ElkNod
 }
 
 /** Node positions and edge routes out of a laid-out ELK graph. */
-export function readLayout(laid: ElkNode): { positions: Map<string, Point>; routes: Map<string, EdgeRoute> } {
+function readLayout(laid: ElkNode): { positions: Map<string, Point>; routes: Map<string, EdgeRoute> } {
   const positions = new Map<string, Point>();
   for (const c of laid.children ?? []) positions.set(c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) });
   const routes = new Map<string, EdgeRoute>();
@@ -116,7 +115,7 @@ function onRoute(points: readonly Point[], label: Point): Point {
 }
 
 /** Moves bringing the document's nodes to `positions` (nodes added meanwhile stay where they are). */
-export function moveChanges(graph: Graph, positions: ReadonlyMap<string, Point>): Change[] {
+function moveChanges(graph: Graph, positions: ReadonlyMap<string, Point>): Change[] {
   const changes: Change[] = [];
   for (const n of graph.nodes) {
     const to = positions.get(n.id);

@@ -60,7 +60,7 @@ function zoomFor(bounds: Rect, area: Rect, o: FitOptions): number {
  * the overlays there, or without side bands as wide as them. A wide left-to-right graph loses less to the
  * band, a tall one to the sides; the caller tries both.
  */
-export function freeAreas(canvas: { width: number; height: number }, avoid: readonly Rect[]): Rect[] {
+function freeAreas(canvas: { width: number; height: number }, avoid: readonly Rect[]): Rect[] {
   const full: Rect = { x: 0, y: 0, width: canvas.width, height: canvas.height };
   if (avoid.length === 0) return [full];
   const top = Math.min(...avoid.map((r) => r.y));

@@ -4,7 +4,7 @@ import { fitViewport, type FitOptions, type Rect } from './fit.js';
 import { NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
 
 /** Below this zoom node text is too small to read (13 px names become under 10 px). */
-export const READABLE_ZOOM = 0.75;
+const READABLE_ZOOM = 0.75;
 /** The canvas' zoom range. */
 export const MIN_ZOOM = 0.05;
 export const MAX_ZOOM = 2.5;
@@ -22,7 +22,7 @@ const MODES: Record<FitMode, Omit<FitOptions, 'avoid'>> = {
 };
 
 /** Node rectangles in flow coordinates: measured sizes where React Flow has them, typical ones elsewhere. */
-export function nodeRects(flow: ReactFlowInstance, graph: Graph): Rect[] {
+function nodeRects(flow: ReactFlowInstance, graph: Graph): Rect[] {
   return graph.nodes.map((n) => {
     const m = flow.getInternalNode(n.id)?.measured;
     return { x: n.position.x, y: n.position.y, width: m?.width || NODE_WIDTH, height: m?.height || NODE_HEIGHT };
@@ -40,13 +40,11 @@ function overlays(canvas: Element): Rect[] {
   return out;
 }
 
-/** Fits the graph into the canvas, clear of its overlays; false when there is nothing to fit or no canvas. */
-export function fitGraph(flow: ReactFlowInstance, graph: Graph, mode: FitMode, duration = 0): boolean {
+/** Fits the graph into the canvas, clear of its overlays; nothing happens with no nodes or no canvas on screen. */
+export function fitGraph(flow: ReactFlowInstance, graph: Graph, mode: FitMode, duration = 0): void {
   const canvas = document.querySelector('[data-testid="canvas"]');
   const r = canvas?.getBoundingClientRect();
-  if (!canvas || !r || r.width === 0 || r.height === 0) return false;
+  if (!canvas || !r || r.width === 0 || r.height === 0) return;
   const vp = fitViewport(nodeRects(flow, graph), { width: r.width, height: r.height }, { ...MODES[mode], avoid: overlays(canvas) });
-  if (!vp) return false;
-  void flow.setViewport(vp, duration ? { duration } : undefined);
-  return true;
+  if (vp) void flow.setViewport(vp, duration ? { duration } : undefined);
 }

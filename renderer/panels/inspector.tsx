@@ -161,7 +161,7 @@ function ParamField({ nodeId, name, spec, value, problem }: { nodeId: string; na
  * know from Keras (and, for most, PyTorch), find in their docs, and see again in the exported Python; the
  * registry's camelCase ids are tfjs spellings. The doc line under the field says what it means.
  */
-export function paramLabel(name: string, spec: ParamSpec): string {
+function paramLabel(name: string, spec: ParamSpec): string {
   return spec.label ?? snakeCase(name);
 }
 

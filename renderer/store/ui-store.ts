@@ -55,7 +55,7 @@ function stored(key: string): string | null {
 }
 
 /** Keeps a window preference for the next session (theme, dock height, minimap); silently not where storage is unavailable. */
-export function storePreference(key: string, value: string | null): void {
+function storePreference(key: string, value: string | null): void {
   try {
     if (value === null) globalThis.localStorage?.removeItem(`tensorloom.${key}`);
     else globalThis.localStorage?.setItem(`tensorloom.${key}`, value);

@@ -26,7 +26,7 @@ const ed = () => editorStore.getState();
  * The key of the open document's runs while it is unsaved: its recovery-copy id, new for each document opened (so
  * no unsaved graph lists another's runs) and kept by a document restored after a crash, so its runs come back with it.
  */
-export function documentKey(): string {
+function documentKey(): string {
   return currentRecoveryId();
 }
 
@@ -302,7 +302,7 @@ export async function loadResults(runId: string): Promise<void> {
 }
 
 /** The largest file the Results tab sends to try a model on (the host API's limit). */
-export const MAX_PREDICT_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_PREDICT_FILE_BYTES = 16 * 1024 * 1024;
 
 function base64Of(bytes: Uint8Array): string {
   let out = '';

@@ -35,7 +35,7 @@ const TITLES: Record<string, string> = {
 };
 
 /** A chart's title for a metric log name: 'acc' -> 'Accuracy', 'mae' -> 'MAE'; unknown names capitalised. */
-export function metricTitle(name: string): string {
+function metricTitle(name: string): string {
   return TITLES[name] ?? (name.length <= 4 ? name.toUpperCase() : name[0]!.toUpperCase() + name.slice(1).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
 }
 

@@ -37,7 +37,7 @@ export function stopCommand(): void {
 }
 
 /** File > Export > Trained Model: the current run's model, through the same steps as the panel's button. */
-export async function exportModelCommand(): Promise<void> {
+async function exportModelCommand(): Promise<void> {
   connectTraining(getHost());
   const s = trainingStore.getState();
   const e = s.currentRunId ? s.runs[s.currentRunId] : null;
@@ -50,7 +50,7 @@ export async function exportModelCommand(): Promise<void> {
 }
 
 /** File > Export > Code: asks for the language, then exports like the panel's TS / Py buttons. */
-export async function exportCodeCommand(): Promise<void> {
+async function exportCodeCommand(): Promise<void> {
   const language = await askChoice('Export the graph as code', 'TypeScript builds the model with TensorFlow.js; Python builds it with Keras 3.', [
     { id: 'typescript', label: 'TypeScript (tfjs)', kind: 'primary' },
     { id: 'python', label: 'Python (Keras)' },

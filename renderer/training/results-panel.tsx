@@ -165,7 +165,7 @@ function PredictionView({ p }: { p: Prediction }) {
 }
 
 /** Try the trained model on the user's own input: drop or pick a file, or type one. */
-export function TryModel({ entry }: { entry: RunEntry }) {
+function TryModel({ entry }: { entry: RunEntry }) {
   const [busy, setBusy] = useState(false);
   const [over, setOver] = useState(false);
   const [text, setText] = useState('');

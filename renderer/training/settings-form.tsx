@@ -31,7 +31,7 @@ function NumberField({ label, value, onChange, step, min, max, testId, title }: 
  * The values early stopping can monitor: the log names the graph's Output produces (tfjs names 'accuracy' 'acc'),
  * validation ones first when there is a validation split.
  */
-export function monitorChoices(graph: Graph): string[] {
+function monitorChoices(graph: Graph): string[] {
   const outputs = graph.nodes.filter((n) => n.type === 'Output');
   const base = ['loss'];
   // With several Outputs tfjs prefixes each output's logs with its layer name; the total loss is always 'loss'.

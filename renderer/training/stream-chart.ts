@@ -83,7 +83,7 @@ export function unionX(arrays: readonly ArrayLike<number>[]): Float64Array {
 // The raw per-batch values stay readable under the smoothed line, as in TensorBoard (about 40% opacity).
 const RAW_ALPHA = '70';
 /** Lines with at most this many points get markers; longer ones are plain lines (50 epochs of dots hide the curves). */
-export const MARKERS_UP_TO = 12;
+const MARKERS_UP_TO = 12;
 const FONT = '11px system-ui, sans-serif';
 
 let measureCtx: CanvasRenderingContext2D | null = null;

@@ -116,7 +116,7 @@ function CurvesTab() {
 }
 
 /** The reason as a sentence: capitalised, ending with a full stop, so the note after it reads as its own sentence. */
-export function sentence(text: string): string {
+function sentence(text: string): string {
   const t = text.trim();
   if (!t) return t;
   return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;

@@ -208,7 +208,7 @@ function listedState(info: RunInfo): RunState {
 }
 
 /** A run's state rebuilt from its saved events, through the same reducer as live. */
-export function loadedRunState(runId: string, prev: RunState, loaded: SavedRun): RunState {
+function loadedRunState(runId: string, prev: RunState, loaded: SavedRun): RunState {
   const s = replayRun(runId, savedRunEvents(loaded));
   // Without a summary (the app closed mid-run) the list entry knows best how it ended.
   return loaded.summary ? s : { ...s, phase: prev.phase, error: prev.error, firstTime: s.firstTime ?? prev.firstTime };
