@@ -38,6 +38,9 @@ const SNAP: [number, number] = [10, 10];
 /** From this many nodes on, the canvas renders only what is on screen. */
 const BIG_GRAPH = 300;
 const MINIMAP_STYLE = { width: 132, height: 84 };
+// Module scope too: a new function each render would defeat MiniMap's memo and redraw all its nodes on every
+// render of the canvas (each hover, each edit).
+const minimapColor = (n: LayerFlowNode) => `hsl(${categoryHue(getLayer(n.data.layerType)?.category ?? '')} 55% 55%)`;
 /** Below this zoom nodes are drawn as plain coloured blocks (styles.css `.canvas.lod`). */
 const LOD_ZOOM = 0.35;
 /** MIME type of palette drags. */
@@ -401,7 +404,7 @@ function CanvasView() {
             <svg className="stroke-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2}><rect x="3" y="5" width="18" height="14" rx="2" /><rect x="12" y="11" width="6" height="5" /></svg>
           </ControlButton>
         </Controls>
-        {showMinimap && !(big && dragging) && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={(n) => `hsl(${categoryHue(getLayer((n.data as { layerType: string }).layerType)?.category ?? '')} 55% 55%)`} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />}
+        {showMinimap && !(big && dragging) && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="var(--minimap-mask)" />}
       </ReactFlow>
       {hovered && <ProblemTip nodeId={hovered} canvas={canvasRef} />}
     </div>
