@@ -11,6 +11,11 @@ export function effectiveXMode(s: TrainingViewState, runs: readonly RunEntry[]):
   return runs.every((r) => Object.keys(r.state.batchSeries).length > 0 || r.state.phase === 'starting') ? 'step' : 'epoch';
 }
 
+/** The x axis the charts draw for the runs now shown. */
+export function shownXMode(s: TrainingViewState): 'step' | 'epoch' {
+  return effectiveXMode(s, shownRunIds(s).map((id) => s.runs[id]!));
+}
+
 /** Chart names to show: loss first, then every metric any shown run reports. */
 export function chartNames(s: TrainingViewState): string[] {
   const names = new Set<string>();

@@ -1,6 +1,6 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import 'uplot/dist/uPlot.min.css';
-import { chartLines, effectiveXMode } from './chart-lines.js';
+import { chartLines, shownXMode } from './chart-lines.js';
 import { StreamChart, type HoverReadout } from './stream-chart.js';
 import { shownRunIds, trainingStore, useTraining, type TrainingStoreState } from './training-store.js';
 
@@ -10,10 +10,6 @@ export function formatValue(v: number | null | undefined): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
   return v.toPrecision(4).replace(/\.?0+$/, '') || '0';
-}
-
-function xModeOf(s: TrainingStoreState): 'step' | 'epoch' {
-  return effectiveXMode(s, shownRunIds(s).map((id) => s.runs[id]!));
 }
 
 const TITLES: Record<string, string> = {
@@ -59,14 +55,14 @@ export const LiveChart = memo(function LiveChart({ name }: { name: string }) {
   const [hover, setHover] = useState<HoverReadout | null>(null);
   const log = useTraining((s) => s.logScale[name] ?? false);
   const smoothing = useTraining((s) => s.smoothing);
-  const xMode = useTraining(xModeOf);
+  const xMode = useTraining(shownXMode);
   const legend = useTraining((s) => chartLines(s, name).filter((l) => l.role !== 'raw').map((l) => `${l.key}|${l.label}|${l.color}|${l.dash ? 1 : 0}`).join('\n'));
   const empty = useTraining(emptyText);
 
   useEffect(() => {
     const el = host.current!;
     const s0 = trainingStore.getState();
-    const chart = new StreamChart(el, { log: s0.logScale[name] ?? false, smoothing: s0.smoothing, xLabel: xModeOf(s0) === 'step' ? 'step' : 'epoch', syncKey: 'tl-training' }, { width: Math.max(200, el.clientWidth), height: 180 });
+    const chart = new StreamChart(el, { log: s0.logScale[name] ?? false, smoothing: s0.smoothing, xLabel: shownXMode(s0) === 'step' ? 'step' : 'epoch', syncKey: 'tl-training' }, { width: Math.max(200, el.clientWidth), height: 180 });
     chartRef.current = chart;
     chart.setLines(chartLines(s0, name));
     const off = trainingStore.subscribe((s, prev) => {

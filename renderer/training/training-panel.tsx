@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { getHost } from '../app/commands.js';
 import { useEditor } from '../store/editor-store.js';
 import { promptText } from '../store/ui-store.js';
-import { chartNames, effectiveXMode } from './chart-lines.js';
+import { chartNames, shownXMode } from './chart-lines.js';
 import { connectTraining, exportCode, exportModel, refreshDataset, refreshRuns, workspaceRoot } from './controller.js';
 import { DatasetPanel } from './dataset-panel.js';
 import { LiveChart } from './live-chart.js';
@@ -10,7 +10,7 @@ import { BackendBadge, DatasetSelect, LatestValues, ProgressBar, RunButtons } fr
 import { RunsList } from './runs-list.js';
 import { ResultsPanel } from './results-panel.js';
 import { SettingsForm } from './settings-form.js';
-import { shownRunIds, trainingStore, useTraining, type TrainingViewState } from './training-store.js';
+import { trainingStore, useTraining, type TrainingViewState } from './training-store.js';
 import type { HostClient } from '../../graph/api/host.js';
 import './training.css';
 
@@ -73,7 +73,7 @@ function ExportButtons() {
 function CurvesTab() {
   const names = useTraining((s) => chartNames(s).join(','));
   // The toggle shows the axis actually drawn: a run saved without batch points can only be drawn per epoch.
-  const xMode = useTraining((s) => effectiveXMode(s, shownRunIds(s).map((id) => s.runs[id]!)));
+  const xMode = useTraining(shownXMode);
   const batchless = useTraining((s) => s.xMode === 'step' && xMode === 'epoch');
   const smoothing = useTraining((s) => s.smoothing);
   const set = trainingStore.getState().set;
