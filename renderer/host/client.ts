@@ -51,7 +51,12 @@ class EventHub {
       console.warn((e as Error).message);
       return;
     }
-    for (const l of this.listeners.get(message.event) ?? []) l(payload);
+    this.emit(message.event, payload as HostEventPayload<typeof message.event>);
+  }
+
+  /** Hands a payload validated already (by the caller) to the event's listeners. */
+  emit<E extends HostEvent>(event: E, payload: HostEventPayload<E>): void {
+    for (const l of this.listeners.get(event) ?? []) l(payload);
   }
 }
 
@@ -179,7 +184,7 @@ export function createWebSocketClient(url: string, options: WebSocketClientOptio
     });
   };
 
-  const deliverRunEvent = (payload: RunEventPayload) => hub.dispatch({ event: 'onRunEvent', payload });
+  const deliverRunEvent = (payload: RunEventPayload) => hub.emit('onRunEvent', payload);
 
   const follow = (runId: string) => {
     if (!followed.has(runId)) followed.set(runId, { last: null });
@@ -280,6 +285,8 @@ export function createWebSocketClient(url: string, options: WebSocketClientOptio
             const held = resyncing.get(p.runId);
             if (held) return void held.push(p);
             track(p);
+            // Validated above: parsing it again in dispatch would cost every batch event a second zod pass.
+            return deliverRunEvent(p);
           }
           return hub.dispatch(msg);
         }
