@@ -36,6 +36,11 @@ function runOwner(): { graphPath: string | null; docId?: string } {
   return path ? { graphPath: path } : { graphPath: null, docId: documentKey() };
 }
 
+/** Whose runs a list holds (TrainingViewState.listedFor): the file, or `doc:<key>` for an unsaved document. */
+function listKey(owner: ReturnType<typeof runOwner>): string {
+  return owner.graphPath ?? `doc:${owner.docId}`;
+}
+
 /** Dataset picker state (session only). */
 export interface DataState {
   datasets: DatasetSummary[] | null;
@@ -229,7 +234,7 @@ export const resumeRun = (runId: string) => control('runs.resume', runId);
 export async function refreshRuns(): Promise<void> {
   if (!host) return;
   const owner = runOwner();
-  const key = owner.graphPath ?? `doc:${owner.docId}`;
+  const key = listKey(owner);
   let runs: RunInfo[];
   try {
     runs = (await host.call('runs.list', owner)).runs;
@@ -238,8 +243,7 @@ export async function refreshRuns(): Promise<void> {
     return;
   }
   // Another document may have been opened while the list was on its way.
-  const now = runOwner();
-  if ((now.graphPath ?? `doc:${now.docId}`) !== key) return;
+  if (listKey(runOwner()) !== key) return;
   ts().setListed(runs, key);
   for (const r of runs) {
     if (r.status === 'running' || r.status === 'paused') void follow(r.runId);
