@@ -22,7 +22,7 @@ import {
 import type { Graph, GraphNode } from '../../graph/document.js';
 import { getLayer } from '../../graph/layers/index.js';
 import { bodyDrop, connectChanges, connectionProblem, editorStore, useEditor, type Selection } from '../store/editor-store.js';
-import type { Change } from '../store/changes.js';
+import type { Change, Point } from '../store/changes.js';
 import { toast, useUi } from '../store/ui-store.js';
 import { addLayer, fitView, getFlowInstance, setFlowInstance } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
@@ -66,7 +66,7 @@ function handlesOf(doc: GraphNode, used: string, size: Measured): NodeHandles {
  * Builds React Flow nodes from the document, reusing the previous object of every node whose document
  * node, selection and measured size are unchanged (so React Flow and memo skip them).
  */
-type CacheEntry = { doc: GraphNode; selected: boolean; measured: Measured | undefined; used: string; rf: LayerFlowNode };
+type CacheEntry = { doc: GraphNode; position: Point; selected: boolean; measured: Measured | undefined; used: string; rf: LayerFlowNode };
 
 class FlowNodeCache {
   private cache = new Map<string, CacheEntry>();
@@ -76,25 +76,27 @@ class FlowNodeCache {
   /**
    * `big`: declare each node's size and handles up front. React Flow otherwise renders every node once to
    * measure its handles before culling to the visible ones, which makes opening a 1,000-node graph slow.
+   * `dragged`: where the nodes of a drag in progress are drawn (the document gets them when the drag ends).
    */
-  build(graph: Graph, selection: Selection, usedHandles: ReadonlyMap<string, string>, big: boolean): LayerFlowNode[] {
+  build(graph: Graph, selection: Selection, usedHandles: ReadonlyMap<string, string>, big: boolean, dragged: ReadonlyMap<string, Point> | null): LayerFlowNode[] {
     const next = new Map<string, CacheEntry>();
     const out = graph.nodes.map((doc) => {
       const selected = selection.nodes.has(doc.id);
+      const position = dragged?.get(doc.id) ?? doc.position;
       const measured = this.measured.get(doc.id);
       const used = big ? (usedHandles.get(doc.id) ?? '') : '';
       const prev = this.cache.get(doc.id);
       let entry: CacheEntry;
-      if (prev && prev.doc === doc && prev.selected === selected && prev.measured === measured && prev.used === used) entry = prev;
+      if (prev && prev.doc === doc && prev.position === position && prev.selected === selected && prev.measured === measured && prev.used === used) entry = prev;
       else {
-        const rf: LayerFlowNode = { id: doc.id, type: 'layer', position: doc.position, data: { layerType: doc.type, name: doc.name, params: doc.params }, selected };
+        const rf: LayerFlowNode = { id: doc.id, type: 'layer', position, data: { layerType: doc.type, name: doc.name, params: doc.params }, selected };
         if (measured) rf.measured = measured;
         if (big) {
           rf.initialWidth = NODE_WIDTH;
           rf.initialHeight = NODE_HEIGHT;
           rf.handles = handlesOf(doc, used, measured ?? { width: NODE_WIDTH, height: NODE_HEIGHT });
         }
-        entry = { doc, selected, measured, used, rf };
+        entry = { doc, position, selected, measured, used, rf };
       }
       next.set(doc.id, entry);
       return entry.rf;
@@ -173,18 +175,26 @@ function CanvasView() {
   // measureTick re-runs the build after React Flow measured nodes (sizes live in the cache).
   const usedHandles = useEditor((s) => s.usedHandles);
   const big = graph.nodes.length > BIG_GRAPH;
-  const nodes = useMemo(() => nodeCache.build(graph, selection, usedHandles, big), [graph, selection, usedHandles, big, measureTick, nodeCache]);
+  // Positions of the nodes being dragged, until the drag ends. A drag moves them in React Flow only: each pointer
+  // move through the document would re-run every store subscriber (two per node and per edge, the inspector,
+  // the status bar) and rebuild all nodes. The document gets the final positions when the drag ends, as one step.
+  const [dragged, setDragged] = useState<ReadonlyMap<string, Point> | null>(null);
+  const nodes = useMemo(() => nodeCache.build(graph, selection, usedHandles, big, dragged), [graph, selection, usedHandles, big, dragged, measureTick, nodeCache]);
   const edges = useMemo(() => edgeCache.build(graph, selection), [graph, selection, edgeCache]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<LayerFlowNode>[]) => {
       const s = editorStore.getState();
       const moves: Change[] = [];
+      let drag: Map<string, Point> | null = null;
       let sel: Set<string> | null = null;
       let measuredChanged = false;
-      const byId = changes.some((c) => c.type === 'position') ? new Map(s.graph.nodes.map((n) => [n.id, n] as const)) : null;
+      const byId = changes.some((c) => c.type === 'position' && !c.dragging) ? new Map(s.graph.nodes.map((n) => [n.id, n] as const)) : null;
       for (const c of changes) {
-        if (c.type === 'position' && c.position) {
+        if (c.type === 'position' && c.position && c.dragging) {
+          drag ??= new Map();
+          drag.set(c.id, { x: c.position.x, y: c.position.y });
+        } else if (c.type === 'position' && c.position) {
           const from = byId?.get(c.id)?.position;
           if (from && (from.x !== c.position.x || from.y !== c.position.y)) moves.push({ kind: 'move', id: c.id, from, to: { x: c.position.x, y: c.position.y } });
         } else if (c.type === 'select') {
@@ -199,7 +209,13 @@ function CanvasView() {
           }
         }
       }
+      if (drag) {
+        const next = drag;
+        setDragged((prev) => (prev ? new Map([...prev, ...next]) : next));
+      }
       if (moves.length) s.apply(moves, 'Move');
+      // A drag ends with its final positions (dragging: false): now the document has them.
+      if (byId && !drag) setDragged(null);
       if (sel) s.setSelection({ nodes: sel });
       if (measuredChanged) {
         setMeasureTick((t) => t + 1);
@@ -316,6 +332,7 @@ function CanvasView() {
   }, []);
   const onDragStop = useCallback(() => {
     editorStore.getState().commit();
+    setDragged(null);
     setDragging(false);
   }, []);
 

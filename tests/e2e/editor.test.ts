@@ -484,13 +484,20 @@ describe('editing, viewing and wiring prepared documents', () => {
     const n6 = await box('[data-testid="node-n6"]');
     await page.mouse.move(n6.x + 40, n6.y + 10);
     await page.mouse.down();
+    const wire = page.locator('[data-testid="rf__edge-e6"] path.shape-edge');
+    const wireBefore = await wire.getAttribute('d');
     await page.mouse.move(n6.x + 40 + 37, n6.y + 10 + 23, { steps: 6 });
+    // Mid-drag, the wire into the layer already follows it.
+    expect(await wire.getAttribute('d')).not.toBe(wireBefore);
     await page.mouse.up();
     const style = (await page.locator('.react-flow__node[data-id="n6"]').getAttribute('style')) ?? '';
     const [, x, y] = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(style)!.map(Number) as [number, number, number];
     expect([x % 10, y % 10]).toEqual([0, 0]);
     expect([x, y]).not.toEqual([230, 300]);
+    // The document holds the new place, as one step: one undo puts the layer and its wire back.
     await page.getByTestId('undo-button').click();
+    await expect.poll(() => page.locator('.react-flow__node[data-id="n6"]').getAttribute('style')).toContain('translate(230px, 300px)');
+    expect(await wire.getAttribute('d')).toBe(wireBefore);
   });
 
   it('renames a layer in the inspector, and a name used twice is an error until fixed', async () => {
