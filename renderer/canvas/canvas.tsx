@@ -29,7 +29,7 @@ import { categoryHue } from '../app/format.js';
 import { inputHandles, LayerNode, NODE_HEIGHT, NODE_WIDTH, type LayerFlowNode } from './layer-node.js';
 import { ShapeEdge, WiringLine, wiringProblem, type ShapeFlowEdge } from './shape-edge.js';
 import { ProblemTip } from './problem-tip.js';
-import { fitGraph, MAX_ZOOM, MIN_ZOOM } from './view.js';
+import { fitGraph, MAX_ZOOM, MIN_ZOOM, refitIfUntouched } from './view.js';
 
 // Module scope so React Flow never sees new type maps (it would re-mount every node).
 const nodeTypes = { layer: LayerNode };
@@ -354,9 +354,9 @@ function CanvasView() {
     },
     [],
   );
-  // When the canvas changes size (the bottom dock opened or dragged, a side panel hidden, the window resized) the
-  // point at its centre stays at its centre, as in Netron or a map: React Flow alone keeps the top-left corner,
-  // which leaves a graph that was in the middle half under the training dock.
+  // When the canvas changes size (the bottom dock opened or dragged, a side panel hidden, the window resized) a
+  // graph still as it was fitted is fitted again. Otherwise the point at its centre stays at its centre, as in a
+  // map: React Flow alone keeps the top-left corner, which leaves a graph that was in the middle under the dock.
   useEffect(() => {
     const el = canvasRef.current;
     if (!el) return;
@@ -364,7 +364,8 @@ function CanvasView() {
     const observer = new ResizeObserver(() => {
       const now = { width: el.clientWidth, height: el.clientHeight };
       const rf = instance.current;
-      if (rf && last.width > 0 && last.height > 0 && now.width > 0 && now.height > 0 && (now.width !== last.width || now.height !== last.height)) {
+      const resized = last.width > 0 && last.height > 0 && now.width > 0 && now.height > 0 && (now.width !== last.width || now.height !== last.height);
+      if (rf && resized && !refitIfUntouched(rf as unknown as ReactFlowInstance, editorStore.getState().graph)) {
         const v = rf.getViewport();
         void rf.setViewport({ x: v.x + (now.width - last.width) / 2, y: v.y + (now.height - last.height) / 2, zoom: v.zoom });
       }

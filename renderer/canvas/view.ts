@@ -1,6 +1,6 @@
 import type { ReactFlowInstance } from '@xyflow/react';
 import type { Graph } from '../../graph/document.js';
-import { fitViewport, type FitOptions, type Rect } from './fit.js';
+import { fitViewport, type FitOptions, type Rect, type Viewport } from './fit.js';
 import { NODE_HEIGHT, NODE_WIDTH } from './layer-node.js';
 
 /** Below this zoom node text is too small to read (13 px names become under 10 px). */
@@ -46,5 +46,23 @@ export function fitGraph(flow: ReactFlowInstance, graph: Graph, mode: FitMode, d
   const r = canvas?.getBoundingClientRect();
   if (!canvas || !r || r.width === 0 || r.height === 0) return;
   const vp = fitViewport(nodeRects(flow, graph), { width: r.width, height: r.height }, { ...MODES[mode], avoid: overlays(canvas) });
-  if (vp) void flow.setViewport(vp, duration ? { duration } : undefined);
+  if (!vp) return;
+  lastFit = { nodes: graph.nodes, mode, viewport: vp };
+  void flow.setViewport(vp, duration ? { duration } : undefined);
+}
+
+/** The last fit: which nodes it framed, how, and the viewport it chose. */
+let lastFit: { nodes: Graph['nodes']; mode: FitMode; viewport: Viewport } | null = null;
+
+/**
+ * Fits again, the same way, when the view is still exactly as the last fit left it and no layer has moved
+ * or come or gone since: a fitted graph stays fitted when the canvas changes size (the training dock opens).
+ * Returns whether it did; a view the user has panned or zoomed is theirs, and is left alone.
+ */
+export function refitIfUntouched(flow: ReactFlowInstance, graph: Graph): boolean {
+  const v = flow.getViewport();
+  const f = lastFit;
+  if (!f || f.nodes !== graph.nodes || Math.abs(v.x - f.viewport.x) > 0.5 || Math.abs(v.y - f.viewport.y) > 0.5 || Math.abs(v.zoom - f.viewport.zoom) > 1e-6) return false;
+  fitGraph(flow, graph, f.mode);
+  return true;
 }

@@ -609,6 +609,47 @@ describe('editing, viewing and wiring prepared documents', () => {
     await expect.poll(() => pop.count()).toBe(0);
   });
 
+  it('keeps a fitted graph fitted when the dock opens, and a panned view where it was', async () => {
+    // A column taller than wide: the fit is set by the canvas' height.
+    const nodes: [string, string, string, number, number, Record<string, unknown>?][] = [['r1', 'Input', 'x', 0, 0, { shape: [16] }]];
+    const links: [string, string][] = [];
+    for (let i = 2; i <= 7; i++) {
+      nodes.push([`r${i}`, 'Dense', `dense_${i}`, (i % 2) * 280, (i - 1) * 150, { units: 16 }]);
+      links.push([`r${i - 1}`, `r${i}`]);
+    }
+    await openFromWorkspace('row.tlgraph', doc('row', nodes, links));
+    if (await page.locator('[data-testid="dock"].open').count()) await page.getByTestId('dock-fold').click();
+    await expect.poll(() => page.locator('[data-testid="dock"].open').count()).toBe(0);
+    await page.keyboard.press('f');
+    await settled();
+    const allInside = async () => {
+      const canvas = await box('[data-testid="canvas"]');
+      for (let i = 1; i <= 7; i++) if (!within(await box(`[data-testid="node-r${i}"]`), canvas)) return `r${i} outside`;
+      return 'all inside';
+    };
+    expect(await allInside()).toBe('all inside');
+    const zoomBefore = (await viewport()).zoom;
+    await page.getByTestId('dock-tab-summary').click();
+    await expect.poll(allInside).toBe('all inside');
+    // The canvas got shorter, so the fit zooms out to keep every layer in view.
+    expect((await viewport()).zoom).toBeLessThan(zoomBefore);
+    await page.getByTestId('dock-fold').click();
+    await expect.poll(async () => (await viewport()).zoom).toBeCloseTo(zoomBefore, 5);
+    const refitted = await viewport();
+    // Once the user pans, the view is theirs: the dock opening keeps the canvas' centre point instead.
+    const c = await box('[data-testid="canvas"]');
+    await page.mouse.move(c.x + c.width / 2, c.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(c.x + c.width / 2 + 60, c.y + 40, { steps: 4 });
+    await page.mouse.up();
+    const panned = await viewport();
+    expect(panned.x).not.toBe(refitted.x);
+    await page.getByTestId('dock-tab-summary').click();
+    await expect.poll(() => page.locator('[data-testid="dock"].open').count()).toBe(1);
+    await page.waitForTimeout(200);
+    expect((await viewport()).zoom).toBe(panned.zoom);
+  });
+
   it('toggles the minimap, and resizes the dock by dragging its splitter', async () => {
     await page.getByTestId('minimap-toggle').click();
     await expect.poll(() => page.locator('.react-flow__minimap').count()).toBe(0);
