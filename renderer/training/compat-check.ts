@@ -1,8 +1,10 @@
 import type { DatasetDescription } from '../../graph/api/host.js';
 import type { Graph, GraphNode } from '../../graph/document.js';
-import type { GraphInference } from '../../graph/infer.js';
+import { inferGraph, type GraphInference } from '../../graph/infer.js';
+import { product } from '../../graph/layers/common.js';
 import { formatShape, type Shape } from '../../graph/shape.js';
-import type { Change } from '../store/changes.js';
+import { applyChanges, type Change } from '../store/changes.js';
+import { newEdgeId, newNode } from '../store/editor-store.js';
 
 // Dataset/graph compatibility as the picker shows it, before any training: the same checks (and wording) as the
 // engine's, plus a one-click fix where the fix is obvious. Fixes are editor changes, so they undo like any edit.
@@ -29,6 +31,45 @@ function feeder(graph: Graph, nodeId: string): GraphNode | null {
   return (e && graph.nodes.find((n) => n.id === e.source)) ?? null;
 }
 
+const errorCount = (inference: GraphInference): number => inference.diagnostics.filter((d) => d.severity === 'error').length;
+
+/** The fix when it leaves the graph with no more errors than before; a fix that breaks a later layer is no fix. */
+function keepIfSound(graph: Graph, inference: GraphInference, fix: NonNullable<FitIssue['fix']>): FitIssue['fix'] {
+  return errorCount(inferGraph(applyChanges(graph, fix.changes))) <= errorCount(inference) ? fix : null;
+}
+
+/**
+ * The one-click fix for an Input whose shape differs from the data's: set the Input's shape, or, when the layers
+ * after it need the old shape (a Conv2D fed a flat CSV of pixels) and the sizes agree, also insert a Reshape back to
+ * it, as a Keras user would. Null when neither leaves the graph sound.
+ */
+function inputShapeFix(graph: Graph, inference: GraphInference, node: GraphNode, shape: readonly number[], want: readonly number[]): FitIssue['fix'] {
+  const set = setParam(node, 'shape', [...want]);
+  const plain = keepIfSound(graph, inference, { label: `Set '${node.name}' shape to ${fmt(want)}`, changes: [set] });
+  if (plain) return plain;
+  const out = graph.edges.filter((e) => e.source === node.id);
+  if (out.length === 0 || shape.length === 0 || product(shape) !== product(want)) return null;
+  const next = graph.nodes.find((n) => n.id === out[0]!.target);
+  const at = { x: next ? (node.position.x + next.position.x) / 2 : node.position.x + 120, y: node.position.y + 90 };
+  const reshape = { ...newNode(graph, 'Reshape', at), params: { targetShape: [...shape] } };
+  const taken = new Set(graph.edges.map((e) => e.id));
+  const edgeId = () => {
+    const id = newEdgeId(graph, taken);
+    taken.add(id);
+    return id;
+  };
+  const changes: Change[] = [set, { kind: 'addNode', node: reshape }, { kind: 'addEdge', edge: { id: edgeId(), source: node.id, sourceHandle: out[0]!.sourceHandle, target: reshape.id, targetHandle: 'in' } }];
+  // Every layer the Input fed now reads the Reshape, so all of them keep the shape they were built for.
+  // The index is where undo puts the edge back, so it is taken in the list as it is at that point of the edit.
+  const ids = graph.edges.map((e) => e.id);
+  for (const e of out) {
+    const index = ids.indexOf(e.id);
+    ids.splice(index, 1);
+    changes.push({ kind: 'removeEdge', edge: e, index }, { kind: 'addEdge', edge: { ...e, id: edgeId(), source: reshape.id, sourceHandle: 'out' } });
+  }
+  return keepIfSound(graph, inference, { label: `Set '${node.name}' shape to ${fmt(want)} and add a Reshape to ${fmt(shape)}`, changes });
+}
+
 /** Checks a graph against a dataset description; returns every problem with its fix. */
 export function checkFit(graph: Graph, inference: GraphInference, info: DatasetDescription): FitIssue[] {
   const issues: FitIssue[] = [];
@@ -45,10 +86,7 @@ export function checkFit(graph: Graph, inference: GraphInference, info: DatasetD
     const shape = (node.params.shape as number[] | undefined) ?? [];
     const dtype = (node.params.dtype as string | undefined) ?? 'float32';
     if (!same(shape, info.inputShape))
-      add('error', node.id, `Input '${node.name}' expects ${fmt(shape)} but ${ds} yields ${fmt(info.inputShape)}; set the Input's shape to ${fmt(info.inputShape)}`, {
-        label: `Set '${node.name}' shape to ${fmt(info.inputShape)}`,
-        changes: [setParam(node, 'shape', [...info.inputShape])],
-      });
+      add('error', node.id, `Input '${node.name}' expects ${fmt(shape)} but ${ds} yields ${fmt(info.inputShape)}; set the Input's shape to ${fmt(info.inputShape)}`, inputShapeFix(graph, inference, node, shape, info.inputShape));
     if (info.inputDtype === 'int32' && dtype !== 'int32')
       add('error', node.id, `Input '${node.name}' has dtype ${dtype} but ${ds} yields int32 token ids; set the Input's dtype to int32`, { label: `Set '${node.name}' dtype to int32`, changes: [setParam(node, 'dtype', 'int32')] });
     if (info.inputDtype === 'float32' && dtype === 'int32')
@@ -96,6 +134,13 @@ export function checkFit(graph: Graph, inference: GraphInference, info: DatasetD
         add('error', node.id, `${label} gets ${fmt(out)} but ${ds} has targets of shape ${fmt(want)}; make the last layer produce ${fmt(want)}`, flat ? { label: `Set '${prev.name}' units to ${want[1]}`, changes: [setParam(prev, 'units', want[1])] } : null);
       }
     }
+  }
+  // Layers whose shape is unknown were skipped above, so a graph with errors must not read as fitting.
+  const errors = inference.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const name = first.nodeName ? `${first.nodeName}: ` : '';
+    add('error', first.nodeId, `the graph has ${errors.length} error${errors.length > 1 ? 's' : ''} (see Problems), so its fit with ${ds} is checked once ${errors.length > 1 ? 'they are' : 'it is'} fixed: ${name}${first.message}`);
   }
   return issues;
 }

@@ -4,7 +4,7 @@ import type { TrainingEvent } from '../../graph/api/training.js';
 import { defaultTraining } from '../../graph/document.js';
 import { inferGraph } from '../../graph/infer.js';
 import { getTemplate } from '../../graph/templates/index.js';
-import { applyChanges } from '../../renderer/store/changes.js';
+import { applyChanges, invertChanges } from '../../renderer/store/changes.js';
 import { chartLines, chartNames, effectiveXMode } from '../../renderer/training/chart-lines.js';
 import { checkFit } from '../../renderer/training/compat-check.js';
 import { diffSettings } from '../../renderer/training/settings-diff.js';
@@ -34,6 +34,39 @@ describe('dataset fit check and one-click fixes', () => {
     expect(issues.map((i) => i.fix?.label)).toEqual(["Set 'image' shape to [4]", "Set 'logits' units to 3"]);
     for (const i of issues) g = applyChanges(g, i.fix!.changes);
     expect(checkFit(g, inferGraph(g), iris)).toEqual([]);
+  });
+
+  it('a convnet on flat pixel rows (784 columns): the fix sets the Input to [784] and adds a Reshape back to [28, 28, 1]', () => {
+    const pixels: DatasetDescription = { ...mnist, name: 'pixels.csv', inputShape: [784] };
+    let g = getTemplate('mnist-convnet')!.build();
+    const before = g;
+    const [issue, ...rest] = checkFit(g, inferGraph(g), pixels);
+    expect(rest).toEqual([]);
+    expect(issue!.message).toBe("Input 'image' expects [28, 28, 1] but dataset 'pixels.csv' yields [784]; set the Input's shape to [784]");
+    expect(issue!.fix!.label).toBe("Set 'image' shape to [784] and add a Reshape to [28, 28, 1]");
+    g = applyChanges(g, issue!.fix!.changes);
+    const inference = inferGraph(g);
+    expect(inference.valid).toBe(true);
+    expect(checkFit(g, inference, pixels)).toEqual([]);
+    const reshape = g.nodes.find((n) => n.type === 'Reshape')!;
+    expect(inference.nodes[reshape.id]!.outputShape).toEqual([null, 28, 28, 1]);
+    expect(inference.totals.trainable).toBe(inferGraph(before).totals.trainable);
+    // One undo step restores the graph exactly, edge order included.
+    expect(applyChanges(g, invertChanges(issue!.fix!.changes))).toEqual(before);
+  });
+
+  it('no fix is offered that would break a later layer; a graph with errors never reads as fitting', () => {
+    let g = getTemplate('mnist-convnet')!.build();
+    // [4] cannot be reshaped to an image: setting the Input to [4] would leave Conv2D 'conv1' without a rank-4 input.
+    const [shape] = checkFit(g, inferGraph(g), iris);
+    expect(shape!.message).toMatch(/^Input 'image' expects \[28, 28, 1\] but dataset 'iris' yields \[4\]/);
+    expect(shape!.fix).toBeNull();
+    const input = g.nodes.find((n) => n.type === 'Input')!;
+    g = applyChanges(g, [{ kind: 'setParam', id: input.id, name: 'shape', from: input.params.shape, to: [4] }]);
+    const issues = checkFit(g, inferGraph(g), iris);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.severity).toBe('error');
+    expect(issues[0]!.message).toMatch(/^the graph has 1 error \(see Problems\), so its fit with dataset 'iris' is checked once it is fixed: conv1: .*rank-4/);
   });
 
   it('a regression loss on a classification dataset offers categoricalCrossentropy', () => {
