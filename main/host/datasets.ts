@@ -57,13 +57,24 @@ function labelOf(p: Preprocessing, y: ArrayLike<number>, text: (ids: ArrayLike<n
   return null;
 }
 
+/**
+ * A standardized value mapped back to the column's units. The float32 round trip leaves noise about 1e-7 of the
+ * column's magnitude (a 0 came back as -7.3e-7), so the value is rounded at six digits below that magnitude rather
+ * than to a fixed number of significant digits, which also turned 52341 into 52340.
+ */
+function unstandardize(z: number, std: number, mean: number): number {
+  const v = z * std + mean;
+  const magnitude = Math.max(Math.abs(mean), Math.abs(std), Number.MIN_VALUE);
+  const step = 10 ** (Math.floor(Math.log10(magnitude)) - 6);
+  return Number((Math.round(v / step) * step).toPrecision(15));
+}
+
 function rowValues(p: Preprocessing, x: ArrayLike<number>): Record<string, string | number | null> {
-  const round = (v: number) => Number(v.toPrecision(4));
   const out: Record<string, string | number | null> = {};
   if (p.columns) {
     let i = 0;
     for (const c of p.columns) {
-      if (c.kind === 'numeric') out[c.name] = round((x[i++] ?? 0) * c.std + c.mean);
+      if (c.kind === 'numeric') out[c.name] = unstandardize(x[i++] ?? 0, c.std, c.mean);
       else {
         let best = 0;
         for (let k = 1; k < c.values.length; k++) if ((x[i + k] ?? 0) > (x[i + best] ?? 0)) best = k;
@@ -76,7 +87,7 @@ function rowValues(p: Preprocessing, x: ArrayLike<number>): Record<string, strin
   const n = Math.min(x.length, 16);
   for (let i = 0; i < n; i++) {
     const s = p.standardize;
-    out[`x${i}`] = round(s ? (x[i] ?? 0) * (s.std[i] ?? 1) + (s.mean[i] ?? 0) : (x[i] ?? 0));
+    out[`x${i}`] = s ? unstandardize(x[i] ?? 0, s.std[i] ?? 1, s.mean[i] ?? 0) : Number((x[i] ?? 0).toPrecision(7));
   }
   return out;
 }

@@ -393,6 +393,17 @@ describe('templates, datasets, export, app info', () => {
     expect(r.samples[0]!.kind).toBe('row');
   });
 
+  it("previews a CSV's numbers as the file has them, not as standardized values mapped back (no -7.3e-7 for a 0)", async () => {
+    // Pixel-like columns (0..255) and a large one: float32 standardization round trips leave tiny errors behind.
+    const rows = [[0, 255, 52341, 0.125], [128, 0, 1000, 3], [255, 17, 999999, 0], [3, 200, 0, 1.5]];
+    await writeFile(join(workspace, 'pixels.csv'), `p0,p1,big,frac,label\n${rows.map((r, i) => `${r.join(',')},${i % 2}`).join('\n')}\n`);
+    const host = serverHost();
+    const r = (await host.handle('datasets.preview', { dataset: { kind: 'csv', path: 'pixels.csv', target: 'label' }, graphPath: join(workspace, 'g.tlgraph'), count: 4 }, session)) as { samples: { values: Record<string, number> }[] };
+    const seen = r.samples.map((s) => [s.values.p0, s.values.p1, s.values.big, s.values.frac]);
+    expect(seen).toHaveLength(4);
+    for (const row of seen) expect(rows).toContainEqual(row);
+  });
+
   it('exports code as text and into the workspace', async () => {
     const host = serverHost();
     const py = (await host.handle('export.code', { graph: iris(), language: 'python' }, session)) as { code: string; fileName: string };
