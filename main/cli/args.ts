@@ -18,7 +18,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Node's parseArgs messages are long and quote oddly; this says the same in a short clause naming the option. */
-function describeArgError(e: Error & { code?: string }, options: Options): string {
+function describeArgError(e: Error & { code?: string }, options: Options, argv: string[]): string {
   const unknown = /^Unknown option '([^']+)'/.exec(e.message);
   if (unknown) {
     const given = unknown[1]!;
@@ -29,8 +29,18 @@ function describeArgError(e: Error & { code?: string }, options: Options): strin
   const option = /^Option '(?:-\w, )?(--[\w-]+)[^']*'/.exec(e.message)?.[1];
   if (option && / argument missing$/.test(e.message)) return `option '${option}' needs a value`;
   if (option && /does not take an argument$/.test(e.message)) return `option '${option}' takes no value`;
+  // `--lr -1`: parseArgs will not take a value that starts with a dash, and its own message does not say which.
+  if (option && / argument is ambiguous/.test(e.message)) {
+    const given = argv[argv.indexOf(option) + 1] ?? '';
+    return `option '${option}' is followed by '${given}', which reads as an option; write ${option}=${given} if it is the value`;
+  }
   const first = e.message.split(/\.(?:\s|$)|\n/)[0]!;
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** The end of a one-line CLI error: the usage when it fits on one line, else a pointer to --help. */
+export function usageHint(command: string, usage: string): string {
+  return usage.includes('\n') ? `see 'tensorloom ${command} --help'` : `usage: ${usage}`;
 }
 
 /** parseArgs with errors turned into one-line CLI messages that name the command and the option. */
@@ -38,15 +48,19 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new CliError(`tensorloom ${command}: ${describeArgError(e as Error, options)}; usage: ${usage}`);
+    throw new CliError(`tensorloom ${command}: ${describeArgError(e as Error, options, argv)}; ${usageHint(command, usage)}`);
   }
 }
 
-/** A positive integer option value, or a clear error naming the option. */
-export function intOption(command: string, name: string, value: string | undefined, min = 1): number | undefined {
+/** A whole-number option value within [min, max], or a clear error naming the option and its range. */
+export function intOption(command: string, name: string, value: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`tensorloom ${command}: --${name} must be a whole number of at least ${min} (got '${value}')`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const unbounded = max === Number.MAX_SAFE_INTEGER;
+    const range = unbounded ? `of at least ${min}` : `from ${min} to ${max.toLocaleString('en-US')}`;
+    throw new CliError(`tensorloom ${command}: --${name} must be a whole number ${range} (got '${value}'${unbounded && n > max ? ', too big' : ''})`);
+  }
   return n;
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { predictRun } from '../training/evaluate.js';
-import { parseCommandArgs } from './args.js';
+import { parseCommandArgs, usageHint } from './args.js';
 import { CliError } from './errors.js';
 import type { Command } from './index.js';
 
@@ -15,7 +15,7 @@ const command: Command = {
       return 0;
     }
     const [dir, ...inputs] = positionals;
-    if (!dir || inputs.length === 0) throw new CliError(`tensorloom predict: expected RUN_DIR and at least one INPUT; usage: ${USAGE}`);
+    if (!dir || inputs.length === 0) throw new CliError(`tensorloom predict: expected RUN_DIR and at least one INPUT; ${usageHint('predict', USAGE)}`);
     let results;
     try {
       results = await predictRun(resolve(dir), inputs, values.backend ? { backend: values.backend } : {});

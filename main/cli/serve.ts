@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { defaultDataDir, RENDERER_DIST } from '../host/paths.js';
 import { isLoopback } from '../server/security.js';
-import { parseCommandArgs, intOption } from './args.js';
+import { parseCommandArgs, intOption, usageHint } from './args.js';
 import { CliError } from './errors.js';
 import type { Command } from './index.js';
 
@@ -36,7 +36,7 @@ const command: Command = {
       );
       return 0;
     }
-    if (positionals.length > 1) throw new CliError(`tensorloom serve: expected at most one FILE, got ${positionals.length}\nusage: ${USAGE}`);
+    if (positionals.length > 1) throw new CliError(`tensorloom serve: expected at most one FILE, got ${positionals.length}; ${usageHint('serve', USAGE)}`);
     const port = intOption('serve', 'port', values.port, 0) ?? 8787;
     if (port > 65535) throw new CliError(`tensorloom serve: --port must be at most 65535 (got ${port})`);
     const host = values.host ?? '127.0.0.1';

@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import type { DatasetRef } from '../../graph/document.js';
-import { BACKENDS } from '../../graph/document.js';
+import { BACKENDS, TrainingSchema } from '../../graph/document.js';
 import type { RunStartedEvent, TrainingEvent } from '../../graph/api/training.js';
 import { datasetRefFromArg, DatasetError } from '../datasets/index.js';
 import { startTrainingProcess } from '../training/run-process.js';
-import { intOption, numberOption, parseCommandArgs } from './args.js';
+import { intOption, numberOption, parseCommandArgs, usageHint } from './args.js';
 import { CliError } from './errors.js';
 import type { Command } from './index.js';
 import { readGraphFile } from './graph-file.js';
@@ -114,14 +114,16 @@ const command: Command = {
       process.stdout.write(`usage: ${USAGE}\n`);
       return 0;
     }
-    if (positionals.length > 1) throw new CliError(`tensorloom train: expected one FILE but got ${positionals.length} (${positionals.join(', ')}); usage: ${USAGE}`);
+    if (positionals.length > 1) throw new CliError(`tensorloom train: expected one FILE but got ${positionals.length} (${positionals.join(', ')}); ${usageHint('train', USAGE)}`);
     const file = positionals[0];
     const graph = await readGraphFile('train', file);
     const backend = values.backend ?? graph.training.backend;
     if (!(BACKENDS as readonly string[]).includes(backend)) throw new CliError(`tensorloom train: --backend must be one of ${BACKENDS.join(', ')} (got '${backend}')`);
     const training = { ...graph.training };
-    const epochs = intOption('train', 'epochs', values.epochs);
-    const batchSize = intOption('train', 'batch-size', values['batch-size']);
+    // The bounds of the graph file's own fields, so an option the run would refuse is refused here, by name.
+    const bounds = TrainingSchema.shape;
+    const epochs = intOption('train', 'epochs', values.epochs, 1, bounds.epochs.unwrap().maxValue ?? undefined);
+    const batchSize = intOption('train', 'batch-size', values['batch-size'], 1, bounds.batchSize.unwrap().maxValue ?? undefined);
     const lr = numberOption('train', 'lr', values.lr);
     const seed = intOption('train', 'seed', values.seed, 0);
     const limit = intOption('train', 'limit', values.limit);

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEMPLATES } from '../../graph/templates/index.js';
+import { serializeGraph } from '../../graph/document.js';
+import { getTemplate, TEMPLATES } from '../../graph/templates/index.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const bin = join(root, 'bin/tensorloom.js');
@@ -39,6 +40,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tensorloom-cli-'));
   // Exported TypeScript imports @tensorflow/tfjs; the link lets it resolve from this folder.
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  writeFileSync(join(dir, 'iris.tlgraph'), serializeGraph(getTemplate('iris-mlp')!.build()));
   writeFileSync(join(dir, 'broken.tlgraph'), '{"format": "tensorloom.graph", "version": 1, "nodes": [');
   writeFileSync(join(dir, 'newer.tlgraph'), JSON.stringify({ format: 'tensorloom.graph', version: 99, nodes: [], edges: [] }));
   const tiny = (extra: Record<string, unknown>) => JSON.stringify({ format: 'tensorloom.graph', version: 1, nodes: [{ id: 'a', type: 'Input', name: 'x', position: { x: 0, y: 0 }, params: { shape: [4] } }], edges: [], ...extra });
@@ -214,6 +216,14 @@ describe('tensorloom CLI', () => {
       [['export-code', 'invalid.tlgraph', '--lang'], /^tensorloom export-code: option '--lang' needs a value; usage: tensorloom export-code FILE/, 2],
       [['summary', 'bad-training.tlgraph'], /^tensorloom summary: 'bad-training\.tlgraph': training\.batchSize must be at least 1 \(got -5\)$/, 1],
       [['frobnicate'], /^tensorloom: unknown command 'frobnicate'/, 2],
+      // Options the run would refuse are refused by name, in the graph file's own bounds (not a zod dump).
+      [['train', 'iris.tlgraph', '--batch-size', '100000'], /^tensorloom train: --batch-size must be a whole number from 1 to 65,536 \(got '100000'\)$/, 2],
+      [['train', 'iris.tlgraph', '--epochs', '200000'], /^tensorloom train: --epochs must be a whole number from 1 to 100,000 \(got '200000'\)$/, 2],
+      [['train', 'iris.tlgraph', '--seed', '1e30'], /^tensorloom train: --seed must be a whole number of at least 0 \(got '1e30', too big\)$/, 2],
+      // A dash-led value: say what to write instead of parseArgs' "argument is ambiguous".
+      [['train', 'iris.tlgraph', '--lr', '-1'], /^tensorloom train: option '--lr' is followed by '-1', which reads as an option; write --lr=-1 if it is the value; see 'tensorloom train --help'$/, 2],
+      [['train', 'a.tlgraph', 'b.tlgraph'], /^tensorloom train: expected one FILE but got 2 \(a\.tlgraph, b\.tlgraph\); see 'tensorloom train --help'$/, 2],
+      [['predict', 'run'], /^tensorloom predict: expected RUN_DIR and at least one INPUT; see 'tensorloom predict --help'$/, 2],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(...args)));
     results.forEach((r, i) => expectOneLineError(r, cases[i]![1], cases[i]![2]));
