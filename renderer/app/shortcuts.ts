@@ -1,3 +1,4 @@
+import { getLayer } from '../../graph/layers/index.js';
 import { editorStore } from '../store/editor-store.js';
 import { useUi } from '../store/ui-store.js';
 import * as cmd from './commands.js';
@@ -18,8 +19,11 @@ export function openQuickAdd(): void {
   if (!flow || !canvas) return;
   const inside = pointer.x >= canvas.left && pointer.x <= canvas.right && pointer.y >= canvas.top && pointer.y <= canvas.bottom;
   const screen = inside ? pointer : { x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 };
-  const sel = editorStore.getState().selection.nodes;
-  const connectFrom = sel.size === 1 ? [...sel][0]! : null;
+  const { selection, graph } = editorStore.getState();
+  const only = selection.nodes.size === 1 ? [...selection.nodes][0]! : null;
+  // A layer without an output (an Output) has nothing to connect onward: quick-add then just adds.
+  const type = only ? graph.nodes.find((n) => n.id === only)?.type : undefined;
+  const connectFrom = only && type && getLayer(type)?.outputs !== 0 ? only : null;
   let flowPos = flow.screenToFlowPosition(screen);
   if (connectFrom && !inside) {
     const n = flow.getInternalNode(connectFrom);

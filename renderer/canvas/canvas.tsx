@@ -129,13 +129,43 @@ class FlowEdgeCache {
   }
 }
 
-/** Distance from point p to segment ab. */
-function segmentDistance(p: { x: number; y: number }, a: { x: number; y: number }, b: { x: number; y: number }): number {
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  const len = dx * dx + dy * dy;
-  const t = len === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len));
-  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+/** How close (screen pixels) to a wire a dropped layer must land to be inserted into it. */
+const DROP_ON_EDGE_PX = 18;
+
+/**
+ * The edge a layer of kind `type` dropped at this screen point would be inserted into: the wire drawn nearest the
+ * point (bezier, step or routed, as on screen) within DROP_ON_EDGE_PX, or whose shape label is under it; null when
+ * none, or when the kind cannot sit inside a wire (no input, or not exactly one output).
+ */
+function dropEdgeAt(pane: HTMLElement | null, rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null, type: string, client: Point): string | null {
+  const def = getLayer(type);
+  if (!pane || !rf || !def || def.outputs !== 1 || (def.inputs.kind === 'fixed' && def.inputs.ports.length === 0)) return null;
+  const label = document.elementsFromPoint(client.x, client.y).find((e) => e.classList.contains('edge-label'));
+  const labelled = label?.getAttribute('data-testid')?.replace(/^edge-/, '');
+  if (labelled && pane.contains(label!)) return labelled;
+  // Edge paths are drawn in flow coordinates.
+  const at = rf.screenToFlowPosition(client);
+  const tolerance = DROP_ON_EDGE_PX / rf.getZoom();
+  const step = tolerance / 4;
+  let best: string | null = null;
+  let bestDistance = tolerance;
+  for (const g of pane.querySelectorAll('.react-flow__edge')) {
+    const id = g.getAttribute('data-id');
+    const path = g.querySelector<SVGPathElement>('path.shape-edge');
+    if (!id || !path) continue;
+    const b = path.getBBox();
+    if (at.x < b.x - bestDistance || at.x > b.x + b.width + bestDistance || at.y < b.y - bestDistance || at.y > b.y + b.height + bestDistance) continue;
+    const length = path.getTotalLength();
+    for (let l = 0; l < length + step; l += step) {
+      const p = path.getPointAtLength(Math.min(l, length));
+      const d = Math.hypot(p.x - at.x, p.y - at.y);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = id;
+      }
+    }
+  }
+  return best;
 }
 
 /**
@@ -158,6 +188,7 @@ function CanvasView() {
   const edgeCache = useRef(new FlowEdgeCache()).current;
   const [measureTick, setMeasureTick] = useState(0);
   const instance = useRef<ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
   // An empty document keeps the default viewport, so the first dropped layer does not zoom the view.
   const fitted = useRef(editorStore.getState().graph.nodes.length === 0);
   // The first view of a document, once its nodes have sizes and React Flow its viewport (either may come first).
@@ -281,10 +312,19 @@ function CanvasView() {
   }, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
-    if (e.dataTransfer.types.includes(LAYER_MIME)) {
-      e.preventDefault();
-      e.dataTransfer.dropEffect = 'copy';
-    }
+    if (!e.dataTransfer.types.includes(LAYER_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    // Show the wire the layer would be inserted into, as it will be on drop.
+    const ui = useUi.getState();
+    if (!ui.layerDrag) return;
+    const edge = dropEdgeAt(canvasRef.current, instance.current, ui.layerDrag.type, { x: e.clientX, y: e.clientY });
+    if (edge !== ui.layerDrag.edge) ui.set({ layerDrag: { ...ui.layerDrag, edge } });
+  }, []);
+
+  const onDragLeave = useCallback((e: DragEvent) => {
+    const ui = useUi.getState();
+    if (ui.layerDrag?.edge && !(e.relatedTarget instanceof Node && canvasRef.current?.contains(e.relatedTarget))) ui.set({ layerDrag: { ...ui.layerDrag, edge: null } });
   }, []);
 
   const onDrop = useCallback((e: DragEvent) => {
@@ -292,26 +332,9 @@ function CanvasView() {
     const rf = instance.current;
     if (!type || !rf) return;
     e.preventDefault();
+    useUi.getState().set({ layerDrag: null });
     const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    // Dropping onto an edge inserts the layer there: find the nearest edge under the pointer.
-    const zoom = rf.getZoom();
-    let intoEdge: string | null = null;
-    let best = 18 / zoom;
-    const def = getLayer(type);
-    if (def && def.outputs === 1 && !(def.inputs.kind === 'fixed' && def.inputs.ports.length === 0)) {
-      for (const edge of editorStore.getState().graph.edges) {
-        const a = rf.getInternalNode(edge.source);
-        const b = rf.getInternalNode(edge.target);
-        if (!a || !b) continue;
-        const pa = { x: a.internals.positionAbsolute.x + (a.measured.width ?? 0), y: a.internals.positionAbsolute.y + (a.measured.height ?? 0) / 2 };
-        const pb = { x: b.internals.positionAbsolute.x, y: b.internals.positionAbsolute.y + (b.measured.height ?? 0) / 2 };
-        const d = segmentDistance(at, pa, pb);
-        if (d < best) {
-          best = d;
-          intoEdge = edge.id;
-        }
-      }
-    }
+    const intoEdge = dropEdgeAt(canvasRef.current, rf, type, { x: e.clientX, y: e.clientY });
     // Centre the node on the pointer (typical node size) so it lands where the user dropped it.
     addLayer(type, { x: at.x - 92, y: at.y - 40 }, { intoEdge });
   }, []);
@@ -340,7 +363,6 @@ function CanvasView() {
   const onNodeMouseEnter: NodeMouseHandler<LayerFlowNode> = useCallback((_e, n) => setHovered(n.id), []);
   const onNodeMouseLeave: NodeMouseHandler<LayerFlowNode> = useCallback(() => setHovered(null), []);
   const showMinimap = useUi((s) => s.minimap);
-  const canvasRef = useRef<HTMLDivElement>(null);
   const lod = useStore((s) => s.transform[2] < LOD_ZOOM);
 
   const onInit = useCallback((rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>) => {
@@ -377,7 +399,7 @@ function CanvasView() {
 
 
   return (
-    <div className={lod ? 'canvas lod' : 'canvas'} data-testid="canvas" ref={canvasRef} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={lod ? 'canvas lod' : 'canvas'} data-testid="canvas" ref={canvasRef} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
       <ReactFlow<LayerFlowNode, ShapeFlowEdge>
         nodes={nodes}
         edges={edges}

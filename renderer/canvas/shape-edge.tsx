@@ -4,6 +4,7 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, useStore
 import type { Graph } from '../../graph/document.js';
 import { bodyDrop, connectionProblem, editorStore, useEditor, type EdgeRoute } from '../store/editor-store.js';
 import { edgeShapeText, shapeText } from '../app/format.js';
+import { useUi } from '../store/ui-store.js';
 
 /** A React Flow edge of the editor; its label comes from inference of the source node. */
 export type ShapeFlowEdge = Edge<Record<string, never>, 'shape'>;
@@ -44,6 +45,7 @@ export function routedPath(route: EdgeRoute, sx: number, sy: number, tx: number,
 function ShapeEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected }: EdgeProps<ShapeFlowEdge>) {
   const shape = useEditor((s) => s.inference.nodes[source]?.outputShape ?? null);
   const route = useEditor((s) => s.routes.get(id));
+  const dropTarget = useUi((s) => s.layerDrag?.edge === id);
   const routed = route && routedPath(route, sourceX, sourceY, targetX, targetY);
   // An edge running backwards (a hand-placed layout) as a bezier loops around both ends; orthogonal
   // routing reads better there.
@@ -54,10 +56,10 @@ function ShapeEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourceP
       : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
-      <BaseEdge id={id} path={path} className={selected ? 'shape-edge selected' : 'shape-edge'} interactionWidth={16} />
+      <BaseEdge id={id} path={path} className={`shape-edge${selected ? ' selected' : ''}${dropTarget ? ' drop-target' : ''}`} interactionWidth={16} />
       <EdgeLabelRenderer>
         <div
-          className={`edge-label nodrag nopan${selected ? ' selected' : ''}${shape ? '' : ' unknown'}`}
+          className={`edge-label nodrag nopan${selected ? ' selected' : ''}${dropTarget ? ' drop-target' : ''}${shape ? '' : ' unknown'}`}
           data-testid={`edge-${id}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           title={shapeText(shape)}

@@ -4,6 +4,7 @@ import { CATEGORIES, LAYERS, type LayerDef } from '../../graph/layers/index.js';
 import { addLayer } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
 import { LAYER_MIME } from '../canvas/canvas.js';
+import { useUi } from '../store/ui-store.js';
 
 /** Layer kinds matching a search: by id, label, category or description words; best matches first. */
 export function searchLayers(query: string, layers: readonly LayerDef[] = LAYERS): LayerDef[] {
@@ -28,6 +29,8 @@ function onDragStart(e: DragEvent, def: LayerDef): void {
   e.dataTransfer.setData(LAYER_MIME, def.id);
   e.dataTransfer.setData('text/plain', def.id);
   e.dataTransfer.effectAllowed = 'copy';
+  // dragover cannot read the dragged data, only its types: the canvas learns the kind here to show where it would go.
+  useUi.getState().set({ layerDrag: { type: def.id, edge: null } });
 }
 
 function portsText(def: LayerDef): string {
@@ -117,6 +120,7 @@ export function Palette() {
                     data-testid={`palette-item-${def.id}`}
                     draggable
                     onDragStart={(e) => onDragStart(e, def)}
+                    onDragEnd={() => useUi.getState().set({ layerDrag: null })}
                     onDoubleClick={() => addLayer(def.id, null)}
                     onMouseEnter={(e) => setHover({ def, top: e.currentTarget.getBoundingClientRect().top })}
                     onMouseLeave={() => setHover(null)}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { addLayer } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
 import { useUi } from '../store/ui-store.js';
@@ -13,11 +13,12 @@ export function QuickAdd() {
   const input = useRef<HTMLInputElement>(null);
   const found = useMemo(() => searchLayers(query).slice(0, 12), [query]);
 
-  useEffect(() => {
+  // Focus before the next keystroke arrives (not on the next frame): "Tab, c, o, n, v" typed at once keeps its first letters.
+  useLayoutEffect(() => {
     if (state) {
       setQuery('');
       setIndex(0);
-      requestAnimationFrame(() => input.current?.focus());
+      input.current?.focus();
     }
   }, [state]);
 

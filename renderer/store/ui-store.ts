@@ -17,6 +17,8 @@ export type ThemePref = 'system' | 'light' | 'dark';
 export interface UiState {
   /** Quick-add popup: where it opened (screen and canvas coordinates) and the node to connect from. */
   quickAdd: { screen: Point; flow: Point; connectFrom: string | null } | null;
+  /** A palette layer being dragged, and the edge it would be inserted into if dropped now (drawn highlighted). */
+  layerDrag: { type: string; edge: string | null } | null;
   theme: ThemePref;
   /** Tab shown in the bottom dock (problems, summary, and panels other features register). */
   dockTab: string;
@@ -77,6 +79,7 @@ function initialDockHeight(): number | null {
 /** The UI store. */
 export const useUi = create<UiState>()((set) => ({
   quickAdd: null,
+  layerDrag: null,
   theme: initialTheme(),
   dockTab: 'problems',
   dockOpen: true,

@@ -167,8 +167,10 @@ describe('graph editor in Chromium', () => {
 
   it('adds a connected layer with quick-add (Tab, type, Enter) and inserts a layer dropped onto an edge', async () => {
     await node('n4').click();
+    // Typed straight after Tab, as a user does: no letter is lost before the search box has focus.
     await page.keyboard.press('Tab');
-    await page.getByTestId('quick-add').locator('input').fill('dropo');
+    await page.keyboard.type('dropo');
+    expect(await page.getByTestId('quick-add').locator('input').inputValue()).toBe('dropo');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(1);
     const dropoutId = (await page.locator('.react-flow__node:has([data-layer-type="Dropout"])').getAttribute('data-id'))!;
@@ -451,12 +453,25 @@ describe('editing, viewing and wiring prepared documents', () => {
   it('adds a layer where the user double-clicks the empty canvas', async () => {
     const canvas = await box('[data-testid="canvas"]');
     const at = { x: canvas.x + 120, y: canvas.y + canvas.height - 60 };
+    // Tab gives the search box focus before the next keystroke can arrive, not a frame later, so letters typed at
+    // once are kept (a keystroke is a task of its own; here one is dispatched, then the next task looks at the focus).
+    await page.mouse.move(at.x, at.y);
+    const focusedAtOnce = await page.evaluate(async () => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true }));
+      await new Promise((r) => setTimeout(r, 0));
+      const focused = document.activeElement?.closest('[data-testid="quick-add"]') != null;
+      // Let go of the key too: React Flow counts keys held, and a Tab held would keep Shift+drag from box-selecting.
+      window.dispatchEvent(new KeyboardEvent('keyup', { key: 'Tab', bubbles: true }));
+      return focused;
+    });
+    expect(focusedAtOnce).toBe(true);
+    await page.keyboard.press('Escape');
     await page.mouse.dblclick(at.x, at.y);
+    await page.keyboard.type('dropout');
     const quick = page.getByTestId('quick-add');
-    await quick.waitFor();
+    expect(await quick.locator('input').inputValue()).toBe('dropout');
     const q = (await quick.boundingBox())!;
     expect(Math.abs(q.x - at.x)).toBeLessThan(20);
-    await quick.locator('input').fill('dropout');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(1);
     const added = (await page.locator('.react-flow__node:has([data-layer-type="Dropout"])').boundingBox())!;
@@ -517,6 +532,52 @@ describe('editing, viewing and wiring prepared documents', () => {
     expect(await page.locator('[data-testid="node-n5"]').getAttribute('class')).not.toContain('has-error');
     expect(await node('n3').getAttribute('class')).not.toContain('has-error');
     expect(await page.getByTestId('inspector').textContent()).not.toContain('already named');
+  });
+
+  it('inserts a layer dropped onto the drawn wire, wherever it runs, and shows that wire while dragging over it', async () => {
+    await openFromWorkspace(
+      'backwards.tlgraph',
+      doc('backwards', [
+        ['n1', 'Input', 'x', 0, 0, { shape: [16] }],
+        ['n2', 'Dense', 'd1', 500, 0, { units: 16 }],
+        ['n3', 'Dense', 'd2', 0, 300, { units: 8 }],
+        ['n4', 'Output', 'y', 500, 300, { loss: 'meanSquaredError' }],
+      ], [['n1', 'n2'], ['n2', 'n3'], ['n3', 'n4']]),
+    );
+    // d1 → d2 runs backwards, so its wire steps down and round, far from a straight line between the two layers.
+    const onWire = await page.evaluate(() => {
+      const path = document.querySelector<SVGPathElement>('[data-testid="rf__edge-e2"] path.shape-edge')!;
+      const p = path.getPointAtLength(path.getTotalLength() * 0.25);
+      const m = path.getScreenCTM()!;
+      return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+    });
+    const drawn = page.locator('[data-testid="rf__edge-e2"] path.shape-edge');
+    // Mid-drag (Playwright's dragTo cannot pause, so the drag events are sent as the browser sends them).
+    await page.evaluate(({ x, y }) => {
+      const data = new DataTransfer();
+      data.setData('application/x-tensorloom-layer', 'Dropout');
+      document.querySelector('[data-testid="palette-item-Dropout"]')!.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: data }));
+      document.elementFromPoint(x, y)!.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, clientX: x, clientY: y, dataTransfer: data }));
+    }, onWire);
+    await expect.poll(() => drawn.getAttribute('class')).toContain('drop-target');
+    expect(await page.locator('.shape-edge.drop-target').count()).toBe(1);
+    await page.evaluate(() => document.querySelector('[data-testid="palette-item-Dropout"]')!.dispatchEvent(new DragEvent('dragend', { bubbles: true })));
+    await expect.poll(() => page.locator('.drop-target').count()).toBe(0);
+
+    const canvas = await box('[data-testid="canvas"]');
+    await page.getByTestId('palette-item-Dropout').dragTo(page.getByTestId('canvas'), { targetPosition: { x: onWire.x - canvas.x, y: onWire.y - canvas.y } });
+    await expect.poll(() => page.locator('[data-layer-type="Dropout"]').count()).toBe(1);
+    expect(await page.getByTestId('edge-e2').count()).toBe(0);
+    expect(await edgeLabels().count()).toBe(4);
+    expect(await page.getByTestId('status-problems').textContent()).toBe('No errors');
+    await page.getByTestId('undo-button').click();
+    await expect.poll(() => page.getByTestId('edge-e2').count()).toBe(1);
+
+    // With the Output selected, Tab offers to add a layer, not to connect one after it (an Output has no output).
+    await node('n4').click();
+    await page.keyboard.press('Tab');
+    expect(await page.getByTestId('quick-add').locator('input').getAttribute('placeholder')).toBe('Add a layer…');
+    await page.keyboard.press('Escape');
   });
 
   it('validates tuple, choice and boolean fields as the user types, with Keras names on the labels', async () => {
