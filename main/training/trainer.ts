@@ -115,6 +115,15 @@ export function batchTensors(tf: Tf, batch: Batch, info: DatasetInfo, enc: Targe
 const asArray = (v: number | number[] | tfjs.Scalar | tfjs.Scalar[]): (number | tfjs.Scalar)[] => (Array.isArray(v) ? v : [v]);
 const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * The tfjs log name for a monitor written the Keras way: Keras logs metric 'accuracy' as 'accuracy' /
+ * 'val_accuracy' (and '<output>_accuracy'), tfjs as 'acc' / 'val_acc'. None of our metrics logs a name
+ * ending in 'accuracy', so the rewrite cannot hide a real log.
+ */
+export function tfjsMonitorName(monitor: string): string {
+  return monitor.replace(/(^|_)accuracy$/, '$1acc');
+}
+
 /** Whether a bigger value of this metric is better (accuracy and friends) or smaller (losses, errors). */
 function higherIsBetter(monitor: string): boolean {
   return /acc|precision|recall/i.test(monitor);
@@ -274,7 +283,7 @@ export async function runTraining(cmd: StartCommand, hooks: TrainingHooks): Prom
     await writeRunMetadata(cmd, dataset);
 
     const es = training.earlyStopping;
-    let monitor = es.monitor;
+    let monitor = tfjsMonitorName(es.monitor);
     if (info.validationSamples === 0 && monitor.startsWith('val_')) {
       if (es.enabled) send({ type: 'warning', message: `early stopping monitors '${monitor}' but there is no validation split (validationSplit is 0); monitoring '${monitor.slice(4)}' instead` });
       monitor = monitor.slice(4);

@@ -167,6 +167,15 @@ describe('run behaviour', () => {
     expect(Math.abs(again.metrics.loss! - epochs[1]!.metrics.val_loss!)).toBeGreaterThan(1e-4);
   });
 
+  it("early stopping takes Keras' log name 'val_accuracy' for tfjs' 'val_acc'", async () => {
+    const { finished, events } = await train(command(iris(), {}, { epochs: 20, earlyStopping: { enabled: true, monitor: 'val_accuracy', patience: 1, minDelta: 5, restoreBestWeights: true } }));
+    // No accuracy beats another by 5, so it stops at epoch 2 as with 'val_acc'; no "does not report" warning.
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+    expect(events.some((e) => e.type === 'warning')).toBe(false);
+    expect(events.some((e) => e.type === 'log' && /^early stopping at epoch 2: 'val_acc' has not improved/.test(e.message))).toBe(true);
+    expect(finished.bestEpoch).toBe(1);
+  });
+
   it('without restoreBestWeights early stopping keeps the last weights, and says which epoch was best', async () => {
     const { finished, events } = await train(command(iris(), {}, { epochs: 20, earlyStopping: { enabled: true, monitor: 'val_loss', patience: 2, minDelta: 5, restoreBestWeights: false } }));
     const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
