@@ -94,16 +94,46 @@ export function ProgressBar({ state }: { state: RunState | null }) {
       ? 'Compiling the model and loading data…'
       : `Epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batchesPerEpoch} · ${Math.round(p.samplesPerSecond).toLocaleString()} samples/s`;
   return (
-    <div className={`tl-progress ${state.phase}`} data-testid="progress" data-phase={state.phase} data-step={state.step} title={`elapsed ${formatDuration(p.elapsedMs)}`}>
+    <div className={`tl-progress ${state.phase}`} data-testid="progress" data-phase={state.phase} data-step={state.step} title={p.stoppedEarlyAt !== null ? `early stopping ended the run after epoch ${p.stoppedEarlyAt} of ${p.epochs} (see the log below the charts)` : `elapsed ${formatDuration(p.elapsedMs)}`}>
       <div className="tl-progress-bar">
         <div style={{ width: `${(p.fraction * 100).toFixed(1)}%` }} />
       </div>
       <span className="tl-progress-text">
         {label}
         {live && state.phase !== 'starting' && <> · ETA {formatDuration(p.etaMs)}</>}
-        {!live && <> · {state.phase} in {formatDuration(p.elapsedMs)}</>}
+        {!live && <> · {p.stoppedEarlyAt !== null ? 'stopped early' : state.phase} in {formatDuration(p.elapsedMs)}</>}
       </span>
     </div>
+  );
+}
+
+const NO_LOGS: RunState['logs'] = [];
+
+/**
+ * What the run logged (early stopping's reason, restored weights, warnings about the data or the monitor), as Keras
+ * prints it to the console; open when there is a warning, so it is not missed.
+ */
+export function RunLog() {
+  // The log list keeps its identity between batch events, so this redraws only when a line arrives.
+  const logs = useTraining((s) => (s.currentRunId ? s.runs[s.currentRunId]?.state.logs : null) ?? NO_LOGS);
+  if (logs.length === 0) return null;
+  const warnings = logs.filter((l) => l.level !== 'log').length;
+  const latest = [...logs].reverse().find((l) => l.level !== 'log' || !l.message.startsWith('saved weights')) ?? logs[logs.length - 1]!;
+  return (
+    <details className="tl-log" data-testid="training-log" open={warnings > 0 || undefined}>
+      <summary>
+        Log · {logs.length} line{logs.length > 1 ? 's' : ''}
+        {warnings > 0 && <span className="tl-log-warn"> · {warnings} warning{warnings > 1 ? 's' : ''}</span>}
+        <span className="muted"> · {latest.message}</span>
+      </summary>
+      <ol>
+        {logs.map((l, i) => (
+          <li key={i} className={l.level} data-testid="log-line">
+            <span className="muted">{new Date(l.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span> {l.message}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }
 

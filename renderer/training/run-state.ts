@@ -187,6 +187,8 @@ export interface RunProgress {
   /** Estimated time left in ms; null until there is a rate to go by or after the end. */
   etaMs: number | null;
   elapsedMs: number;
+  /** The last epoch trained when early stopping ended the run before its epoch count; null otherwise. */
+  stoppedEarlyAt: number | null;
 }
 
 /** Progress of a run; ETA from the average time per step so far (batch timing jitters too much to use alone). */
@@ -207,7 +209,10 @@ export function runProgress(s: RunState, now: number = s.lastTime ?? 0): RunProg
     const perStep = (s.lastTime - t0) / s.step;
     etaMs = Math.max(0, perStep * (total - s.step));
   }
-  return { fraction, epoch, epochs, batch, batchesPerEpoch: bpe, samplesPerSecond: s.samplesPerSecond, etaMs, elapsedMs };
+  // Only early stopping completes a run short of its epochs (a user's Stop ends it as 'stopped').
+  const lastEpoch = s.history[s.history.length - 1]?.epoch ?? 0;
+  const stoppedEarlyAt = s.phase === 'completed' && lastEpoch > 0 && lastEpoch < epochs ? lastEpoch : null;
+  return { fraction, epoch, epochs, batch, batchesPerEpoch: bpe, samplesPerSecond: s.samplesPerSecond, etaMs, elapsedMs, stoppedEarlyAt };
 }
 
 /** Metric base names a run reports besides loss (`acc`, `mae`, ...), from both batch and epoch logs. */

@@ -6,7 +6,7 @@ import { chartNames, shownXMode } from './chart-lines.js';
 import { connectTraining, exportCode, exportModel, refreshDataset, refreshRuns, workspaceRoot } from './controller.js';
 import { DatasetPanel } from './dataset-panel.js';
 import { LiveChart } from './live-chart.js';
-import { BackendBadge, DatasetSelect, LatestValues, ProgressBar, RunButtons } from './run-controls.js';
+import { BackendBadge, DatasetSelect, LatestValues, ProgressBar, RunButtons, RunLog } from './run-controls.js';
 import { RunsList } from './runs-list.js';
 import { ResultsPanel } from './results-panel.js';
 import { SettingsForm } from './settings-form.js';
@@ -109,6 +109,7 @@ function CurvesTab() {
             <LiveChart key={n} name={n} />
           ))}
         </div>
+        <RunLog />
       </div>
       <RunsList />
     </div>

@@ -479,6 +479,26 @@ describe('training in the window', () => {
     await expect.poll(() => page.locator('.tl-data-facts .tl-error').first().textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/missing\.txt/);
   });
 
+  it('early stopping ends a run short of its epochs and says so: the progress text and the run log give the reason', async () => {
+    await page.reload();
+    // The spiral MLP trains 100 epochs by default.
+    await tid('template-spiral-mlp').click();
+    await tid('dock-tab-training').click();
+    await tid('training-tab-settings').click();
+    await tid('setting-early-stopping').check();
+    await setNumber('setting-patience', 1);
+    // No epoch improves val_loss by 10: the run stops after the patience runs out.
+    await setNumber('setting-min-delta', 10);
+    await tid('train-button').click();
+    await waitPhase(/completed/);
+    expect(await tid('progress').textContent()).toMatch(/^Epoch (\d+)\/100 · .* · stopped early in [\d.]+s$/);
+    const log = tid('training-log');
+    await log.locator('summary').click();
+    const lines = await log.getByTestId('log-line').allTextContents();
+    expect(lines.join('\n')).toMatch(/early stopping at epoch \d+: 'val_loss' has not improved by more than 10 for 1 epoch \(patience 1; best [\d.]+ at epoch \d+\)/);
+    expect(lines.join('\n')).toMatch(/restored the weights of epoch \d+/);
+  });
+
   it('a never-saved graph that trained comes back after a crash with its runs', async () => {
     await page.reload();
     await tid('template-iris-mlp').click();

@@ -81,6 +81,16 @@ describe('run-state reducer', () => {
     expect([...ysOf(st.batchSeries.acc!)].map((v) => +v.toFixed(6))).toEqual([0.1, 0.4, 0.6]);
   });
 
+  it('a run that completes short of its epochs was ended by early stopping; a full or stopped run was not', () => {
+    const oneEpoch = [started(), ...[1, 2, 3, 4].map((s) => batch(s, 1, 0.5)), epoch(1, 1, 1)];
+    const finished = (status: 'completed' | 'stopped'): RunAction => ({ type: 'runFinished', runId: R, time: 3000, status, reason: null, bestEpoch: 1, bestMetrics: null, finalMetrics: null, artifactDir: '/tmp/x', durationMs: 2000 });
+    expect(runProgress(replayRun(R, [...oneEpoch, finished('completed')])).stoppedEarlyAt).toBe(1);
+    expect(runProgress(replayRun(R, [...oneEpoch, finished('stopped')])).stoppedEarlyAt).toBeNull();
+    expect(runProgress(replayRun(R, oneEpoch)).stoppedEarlyAt).toBeNull();
+    const full = [...oneEpoch, ...[5, 6, 7, 8].map((s) => batch(s, 1, 0.5)), epoch(2, 1, 1), finished('completed')];
+    expect(runProgress(replayRun(R, full)).stoppedEarlyAt).toBeNull();
+  });
+
   it('progress mid-run: epoch, batch and ETA from the average step time', () => {
     const st = replayRun(R, [started(1000), batch(1, 2, 0.1, 1100), batch(2, 1.9, 0.2, 1200), batch(5, 1.5, 0.3, 1500)]);
     const p = runProgress(st);
