@@ -120,9 +120,24 @@ async function encodeInput(pre: Preprocessing, input: string): Promise<{ label: 
     return [{ label: input.length > 60 ? `${input.slice(0, 57)}...` : input, x }];
   }
   if (pre.image) throw new Error(`input '${input}' is not an image file; give the path of a PNG or JPEG`);
-  const values = parseNumbers(input, size, pre.standardize ? 'the raw measurements' : `shape [${pre.inputShape.join(', ')}]`);
-  if (pre.standardize) values.forEach((v, i) => (values[i] = (v - pre.standardize!.mean[i]!) / pre.standardize!.std[i]!));
-  return [{ label: input, x: Float32Array.from(values) }];
+  const what = pre.standardize ? 'the raw measurements' : `shape [${pre.inputShape.join(', ')}]`;
+  const encode = (values: number[]): Float32Array => {
+    if (pre.standardize) values.forEach((v, i) => (values[i] = (v - pre.standardize!.mean[i]!) / pre.standardize!.std[i]!));
+    return Float32Array.from(values);
+  };
+  if (await isFile(input)) {
+    // A CSV file of feature rows, one sample per row; a first row that is not all numbers is its header.
+    const { parse } = await import('csv-parse/sync');
+    const rows = parse(await readFile(input, 'utf8'), { skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const header = rows.length > 0 && rows[0]!.record.some((c) => c === '' || !Number.isFinite(Number(c))) ? 1 : 0;
+    if (rows.length === header) throw new Error(`CSV file '${input}' has no rows of feature values`);
+    return rows.slice(header).map(({ record: r, info: { lines: line } }) => {
+      const values = r.map(Number);
+      if (values.length !== size || values.some((v, j) => !Number.isFinite(v) || r[j] === '')) throw new Error(`CSV file '${input}' line ${line} must hold ${size} numbers (${what}); it has '${r.join(',')}'`);
+      return { label: `${input}:${line}`, x: encode(values) };
+    });
+  }
+  return [{ label: input, x: encode(parseNumbers(input, size, what)) }];
 }
 
 function predictOne(tf: UsedBackend['tf'], model: tfjs.LayersModel, pre: Preprocessing, x: Float32Array | Int32Array): Float32Array {

@@ -67,6 +67,15 @@ describe('tensorloom train / evaluate / predict', () => {
     const bad = cli('predict', 'run', '5.1,3.5', '--backend', 'cpu');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("input '5.1,3.5' must be 4 numbers");
+    // A CSV file of measurement rows (header optional) gives one prediction per row, named by file and line.
+    writeFileSync(join(dir, 'flowers.csv'), 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n\n5.0,3.4,1.5,0.2\n');
+    writeFileSync(join(dir, 'short.csv'), '5.1,3.5,1.4\n');
+    const rows = cli('predict', 'run', 'flowers.csv', '--backend', 'cpu');
+    expect(rows.stderr).toBe('');
+    expect(rows.stdout).toMatch(/^flowers\.csv:2: setosa \(\d+\.\d%\)[^\n]*\nflowers\.csv:4: setosa /);
+    const short = cli('predict', 'run', 'short.csv', '--backend', 'cpu');
+    expect(short.status).toBe(1);
+    expect(short.stderr).toBe("tensorloom predict: CSV file 'short.csv' line 1 must hold 4 numbers (the raw measurements); it has '5.1,3.5,1.4'\n");
   });
 
   it('predict piped into head exits quietly when the pipe closes', () => {
