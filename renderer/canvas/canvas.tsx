@@ -134,38 +134,79 @@ const DROP_ON_EDGE_PX = 18;
 
 /**
  * The edge a layer of kind `type` dropped at this screen point would be inserted into: the wire drawn nearest the
- * point (bezier, step or routed, as on screen) within DROP_ON_EDGE_PX, or whose shape label is under it; null when
+ * point (bezier, step or routed, as on screen) within DROP_ON_EDGE_PX, or whose shape label is `under` it; null when
  * none, or when the kind cannot sit inside a wire (no input, or not exactly one output).
  */
-function dropEdgeAt(pane: HTMLElement | null, rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null, type: string, client: Point): string | null {
+function dropEdgeAt(pane: HTMLElement | null, rf: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge> | null, type: string, client: Point, under: EventTarget | null): string | null {
   const def = getLayer(type);
   if (!pane || !rf || !def || def.outputs !== 1 || (def.inputs.kind === 'fixed' && def.inputs.ports.length === 0)) return null;
-  const label = document.elementsFromPoint(client.x, client.y).find((e) => e.classList.contains('edge-label'));
+  const label = under instanceof Element ? under.closest('.edge-label') : null;
   const labelled = label?.getAttribute('data-testid')?.replace(/^edge-/, '');
-  if (labelled && pane.contains(label!)) return labelled;
-  // Edge paths are drawn in flow coordinates.
+  if (labelled && pane.contains(label)) return labelled;
+  // Wires are drawn in flow coordinates. Their `d` is measured here rather than through SVG geometry calls:
+  // getPointAtLength costs ~0.1 ms a call, and long wires need thousands.
   const at = rf.screenToFlowPosition(client);
-  const tolerance = DROP_ON_EDGE_PX / rf.getZoom();
-  const step = tolerance / 4;
   let best: string | null = null;
-  let bestDistance = tolerance;
-  for (const g of pane.querySelectorAll('.react-flow__edge')) {
-    const id = g.getAttribute('data-id');
-    const path = g.querySelector<SVGPathElement>('path.shape-edge');
-    if (!id || !path) continue;
-    const b = path.getBBox();
-    if (at.x < b.x - bestDistance || at.x > b.x + b.width + bestDistance || at.y < b.y - bestDistance || at.y > b.y + b.height + bestDistance) continue;
-    const length = path.getTotalLength();
-    for (let l = 0; l < length + step; l += step) {
-      const p = path.getPointAtLength(Math.min(l, length));
-      const d = Math.hypot(p.x - at.x, p.y - at.y);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = id;
+  let bestDistance = DROP_ON_EDGE_PX / rf.getZoom();
+  for (const path of pane.querySelectorAll('.react-flow__edge > path.shape-edge')) {
+    const id = path.parentElement?.getAttribute('data-id');
+    const d = path.getAttribute('d');
+    if (!id || !d) continue;
+    const distance = pathDistance(d, at);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = id;
+    }
+  }
+  return best;
+}
+
+const CURVE_STEPS = 16;
+
+/**
+ * Distance from a point to an SVG path made of absolute M, L, Q and C commands (what the editor's wires are drawn
+ * with), its curves taken as CURVE_STEPS straight pieces.
+ */
+function pathDistance(d: string, p: Point): number {
+  let best = Infinity;
+  let cur: Point = { x: 0, y: 0 };
+  const lineTo = (next: Point) => {
+    best = Math.min(best, segmentDistance(p, cur, next));
+    cur = next;
+  };
+  for (const [, cmd, args] of d.matchAll(/([MLQC])([^MLQC]*)/g)) {
+    const n = (args!.match(/-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi) ?? []).map(Number);
+    const pt = (i: number): Point => ({ x: n[i]!, y: n[i + 1]! });
+    if (cmd === 'M' && n.length >= 2) cur = pt(0);
+    else if (cmd === 'L') for (let i = 0; i + 1 < n.length; i += 2) lineTo(pt(i));
+    else if ((cmd === 'Q' && n.length >= 4) || (cmd === 'C' && n.length >= 6)) {
+      const start = cur;
+      const ctrl = cmd === 'Q' ? [pt(0)] : [pt(0), pt(2)];
+      const end = pt(cmd === 'Q' ? 2 : 4);
+      for (let k = 1; k <= CURVE_STEPS; k++) {
+        const t = k / CURVE_STEPS;
+        const u = 1 - t;
+        lineTo(
+          ctrl.length === 1
+            ? { x: u * u * start.x + 2 * u * t * ctrl[0]!.x + t * t * end.x, y: u * u * start.y + 2 * u * t * ctrl[0]!.y + t * t * end.y }
+            : {
+                x: u * u * u * start.x + 3 * u * u * t * ctrl[0]!.x + 3 * u * t * t * ctrl[1]!.x + t * t * t * end.x,
+                y: u * u * u * start.y + 3 * u * u * t * ctrl[0]!.y + 3 * u * t * t * ctrl[1]!.y + t * t * t * end.y,
+              },
+        );
       }
     }
   }
   return best;
+}
+
+/** Distance from point p to segment ab. */
+function segmentDistance(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = dx * dx + dy * dy;
+  const t = len === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }
 
 /**
@@ -311,14 +352,17 @@ function CanvasView() {
     return connectionProblem(editorStore.getState().graph, c.source, c.target, c.targetHandle) === null;
   }, []);
 
+  const lastDragOver = useRef<Point>({ x: NaN, y: NaN });
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(LAYER_MIME)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
     // Show the wire the layer would be inserted into, as it will be on drop.
     const ui = useUi.getState();
-    if (!ui.layerDrag) return;
-    const edge = dropEdgeAt(canvasRef.current, instance.current, ui.layerDrag.type, { x: e.clientX, y: e.clientY });
+    // dragover repeats while the pointer rests: measure again only when it moved.
+    if (!ui.layerDrag || (lastDragOver.current.x === e.clientX && lastDragOver.current.y === e.clientY)) return;
+    lastDragOver.current = { x: e.clientX, y: e.clientY };
+    const edge = dropEdgeAt(canvasRef.current, instance.current, ui.layerDrag.type, { x: e.clientX, y: e.clientY }, e.target);
     if (edge !== ui.layerDrag.edge) ui.set({ layerDrag: { ...ui.layerDrag, edge } });
   }, []);
 
@@ -333,8 +377,9 @@ function CanvasView() {
     if (!type || !rf) return;
     e.preventDefault();
     useUi.getState().set({ layerDrag: null });
+    lastDragOver.current = { x: NaN, y: NaN };
     const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    const intoEdge = dropEdgeAt(canvasRef.current, rf, type, { x: e.clientX, y: e.clientY });
+    const intoEdge = dropEdgeAt(canvasRef.current, rf, type, { x: e.clientX, y: e.clientY }, e.target);
     // Centre the node on the pointer (typical node size) so it lands where the user dropped it.
     addLayer(type, { x: at.x - 92, y: at.y - 40 }, { intoEdge });
   }, []);
