@@ -21,6 +21,9 @@ const command: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new CliError(`tensorloom evaluate: expected one RUN_DIR (a folder written by 'tensorloom train'); usage: ${USAGE}`);
+    // They choose columns of a CSV given with --data; the run's own dataset is read as it was trained.
+    if (!values.data && (values.target !== undefined || values['text-column'] !== undefined))
+      throw new CliError(`tensorloom evaluate: --target and --text-column name columns of a CSV file given with --data; give --data FILE.csv too, or leave them out`);
     let data;
     try {
       if (values.data) data = await datasetRefFromArg(values.data, { ...(values.target ? { target: values.target } : {}), ...(values['text-column'] ? { textColumn: values['text-column'] } : {}) });

@@ -140,6 +140,14 @@ const command: Command = {
         if (e instanceof DatasetError) throw new CliError(`tensorloom train: --data: ${e.message}`, 1);
         throw e;
       }
+    } else if (values.target !== undefined || values['text-column'] !== undefined) {
+      // Without --data they choose columns of the graph's own CSV dataset.
+      if (dataset?.kind !== 'csv' && dataset?.kind !== 'csvText')
+        throw new CliError(`tensorloom train: --target and --text-column name CSV columns, but graph '${graph.name}' does not train on a CSV file; give --data FILE.csv too`);
+      const target = values.target ?? dataset.target;
+      const textColumn = values['text-column'] ?? (dataset.kind === 'csvText' ? dataset.textColumn : undefined);
+      const options = dataset.options ? { options: dataset.options } : {};
+      dataset = textColumn !== undefined ? { kind: 'csvText', path: dataset.path, textColumn, target, ...options } : { kind: 'csv', path: dataset.path, target, ...options };
     }
     // An image folder given on the command line follows the Input: one channel means grayscale.
     const input = graph.nodes.find((n) => n.type === 'Input');

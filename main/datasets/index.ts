@@ -94,7 +94,15 @@ export async function openDataset(ref: DatasetRef, options: OpenOptions = {}): P
  * (target: `target` or the last column; with `textColumn`, text classification) or a .txt file.
  */
 export async function datasetRefFromArg(arg: string, extra: { target?: string; textColumn?: string; color?: 'grayscale' | 'rgb' } = {}): Promise<DatasetRef> {
-  if (BUILTIN_DATASETS[arg]) return { kind: 'builtin', name: arg };
+  // --target and --text-column name CSV columns; on other data they would be silently ignored.
+  const columnsOnly = (what: string): void => {
+    const given = [extra.target !== undefined && '--target', extra.textColumn !== undefined && '--text-column'].filter(Boolean);
+    if (given.length) throw new DatasetError(`${given.join(' and ')} ${given.length === 1 ? 'names a CSV column' : 'name CSV columns'}, but '${arg}' is ${what}; leave ${given.length === 1 ? 'it' : 'them'} out or give a .csv file`);
+  };
+  if (BUILTIN_DATASETS[arg]) {
+    columnsOnly('a built-in dataset');
+    return { kind: 'builtin', name: arg };
+  }
   let isDir = false;
   try {
     isDir = (await stat(arg)).isDirectory();
@@ -103,7 +111,10 @@ export async function datasetRefFromArg(arg: string, extra: { target?: string; t
     throw new DatasetError(`dataset file '${arg}' was not found; check the path`);
   }
   const path = resolve(arg);
-  if (isDir) return { kind: 'images', path, color: extra.color ?? 'rgb' };
+  if (isDir) {
+    columnsOnly('an image folder');
+    return { kind: 'images', path, color: extra.color ?? 'rgb' };
+  }
   const ext = extname(arg).toLowerCase();
   if (ext === '.csv' || ext === '.tsv') {
     const { readCsvHeader } = await import('./csv.js');
@@ -112,5 +123,6 @@ export async function datasetRefFromArg(arg: string, extra: { target?: string; t
     if (extra.textColumn) return { kind: 'csvText', path, textColumn: extra.textColumn, target };
     return { kind: 'csv', path, target };
   }
+  columnsOnly('a text file');
   return { kind: 'text', path };
 }

@@ -111,6 +111,18 @@ describe('tensorloom train / evaluate / predict', () => {
     const pr = cli('predict', 'csvrun', '10.5,5.2,red', '--json', '--backend', 'cpu');
     expect(JSON.parse(pr.stdout).top.map((t: { label: string }) => t.label).sort()).toEqual(['large', 'small']);
 
+    // Without --data, --target chooses a column of the graph's own CSV: 'colour' has 3 classes, and the check says so.
+    const csvOwn = getTemplate('iris-mlp')!.build();
+    csvOwn.nodes[0]!.params.shape = [5];
+    csvOwn.training.dataset = { kind: 'csv', path: join(FIX, 'table.csv'), target: 'kind' };
+    writeFileSync(join(dir, 'own-csv.tlgraph'), serializeGraph(csvOwn));
+    const colour = cli('train', 'own-csv.tlgraph', '--target', 'colour', '--epochs', '1', '--backend', 'cpu', '--out', 'colour');
+    expect(colour.status).toBe(1);
+    expect(colour.stderr).toContain("dataset 'table.csv' yields [4]");
+    const ignored = cli('train', graphFile, '--target', 'species', '--epochs', '1', '--backend', 'cpu');
+    expect(ignored.status).toBe(2);
+    expect(ignored.stderr).toBe("tensorloom train: --target and --text-column name CSV columns, but graph 'Iris MLP' does not train on a CSV file; give --data FILE.csv too\n");
+
     const fail = cli('train', graphFile, '--data', 'mnist', '--epochs', '1', '--backend', 'cpu', '--out', 'bad');
     expect(fail.status).toBe(1);
     expect(fail.stderr).toContain("Training failed: Input 'features' expects [4] but dataset 'mnist' yields [28, 28, 1]");

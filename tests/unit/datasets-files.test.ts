@@ -80,6 +80,13 @@ describe('CSV files', () => {
     expect(await datasetRefFromArg('iris')).toEqual({ kind: 'builtin', name: 'iris' });
     expect(await datasetRefFromArg(join(FIX, 'images'))).toMatchObject({ kind: 'images' });
   });
+
+  it('--target and --text-column are refused where they would be ignored (not a CSV)', async () => {
+    await expect(datasetRefFromArg('iris', { target: 'species' })).rejects.toThrow("--target names a CSV column, but 'iris' is a built-in dataset; leave it out or give a .csv file");
+    await expect(datasetRefFromArg(join(FIX, 'images'), { target: 'y', textColumn: 't' })).rejects.toThrow(/^--target and --text-column name CSV columns, but '.*images' is an image folder; leave them out/);
+    await expect(datasetRefFromArg(join(FIX, 'corpus.txt'), { textColumn: 't' })).rejects.toThrow(/^--text-column names a CSV column, but '.*corpus\.txt' is a text file/);
+    expect(await datasetRefFromArg(join(FIX, 'reviews.csv'), { textColumn: 'text' })).toMatchObject({ kind: 'csvText', textColumn: 'text', target: 'label' });
+  });
 });
 
 describe('streaming', () => {
