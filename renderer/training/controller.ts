@@ -219,8 +219,8 @@ async function control(method: 'runs.stop' | 'runs.pause' | 'runs.resume', runId
   if (!host) return;
   try {
     await host.call(method, { runId });
-    if (method === 'runs.pause') ts().dispatch(runId, { type: 'paused' });
-    if (method === 'runs.resume') ts().dispatch(runId, { type: 'resumed' });
+    if (method === 'runs.pause') ts().dispatch(runId, { type: 'paused', at: Date.now() });
+    if (method === 'runs.resume') ts().dispatch(runId, { type: 'resumed', at: Date.now() });
   } catch (e) {
     notice(`Could not ${method.slice(5)} the run: ${(e as Error).message}`, 'error');
   }

@@ -100,7 +100,8 @@ export function ProgressBar({ state }: { state: RunState | null }) {
       </div>
       <span className="tl-progress-text">
         {label}
-        {live && state.phase !== 'starting' && <> · ETA {formatDuration(p.etaMs)}</>}
+        {state.phase === 'paused' && <> · paused</>}
+        {live && state.phase === 'running' && <> · ETA {formatDuration(p.etaMs)}</>}
         {!live && <> · {p.stoppedEarlyAt !== null ? 'stopped early' : state.phase} in {formatDuration(p.elapsedMs)}</>}
       </span>
     </div>

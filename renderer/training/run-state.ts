@@ -40,6 +40,9 @@ export interface RunState {
   finished: RunFinishedEvent | null;
   /** The failure reason (runFinished.reason, or a start error). */
   error: string | null;
+  /** Time spent paused so far (ms), and since when (the renderer's clock) while paused; left out of the ETA. */
+  pausedMs: number;
+  pausedAt: number | null;
   /** Bumped by every change; charts compare it to decide whether to redraw. */
   version: number;
 }
@@ -47,8 +50,9 @@ export interface RunState {
 /** UI-side happenings that the protocol has no event for. */
 export type RunAction =
   | TrainingEvent
-  | { type: 'paused' }
-  | { type: 'resumed' }
+  /** `at`: when, on the renderer's clock (not `time`: the engine's clock may differ on a remote host). */
+  | { type: 'paused'; at?: number }
+  | { type: 'resumed'; at?: number }
   | { type: 'startFailed'; message: string; time: number };
 
 const MAX_LOGS = 200;
@@ -73,6 +77,8 @@ export function initialRunState(runId: string): RunState {
     logs: [],
     finished: null,
     error: null,
+    pausedMs: 0,
+    pausedAt: null,
     version: 0,
   };
 }
@@ -147,9 +153,12 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
         error: action.status === 'failed' ? (action.reason ?? 'the run failed without giving a reason') : null,
       };
     case 'paused':
-      return state.phase === 'running' || state.phase === 'starting' ? { ...base, phase: 'paused' } : state;
-    case 'resumed':
-      return state.phase === 'paused' ? { ...base, phase: state.started ? 'running' : 'starting' } : state;
+      return state.phase === 'running' || state.phase === 'starting' ? { ...base, phase: 'paused', pausedAt: action.at ?? null } : state;
+    case 'resumed': {
+      if (state.phase !== 'paused') return state;
+      const held = state.pausedAt !== null && action.at !== undefined ? Math.max(0, action.at - state.pausedAt) : 0;
+      return { ...base, phase: state.started ? 'running' : 'starting', pausedMs: state.pausedMs + held, pausedAt: null };
+    }
     case 'startFailed':
       return { ...base, phase: 'failed', error: action.message, logs: pushLog(state.logs, { level: 'error', message: action.message, time: action.time }) };
   }
@@ -206,7 +215,8 @@ export function runProgress(s: RunState, now: number = s.lastTime ?? 0): RunProg
   const elapsedMs = s.finished ? s.finished.durationMs : Math.max(0, now - t0);
   let etaMs: number | null = null;
   if (!ended && s.step > 0 && total > 0 && s.lastTime !== null) {
-    const perStep = (s.lastTime - t0) / s.step;
+    // Time spent paused trained nothing: counted in, a minute's pause made the ETA several times too long.
+    const perStep = Math.max(0, s.lastTime - t0 - s.pausedMs) / s.step;
     etaMs = Math.max(0, perStep * (total - s.step));
   }
   // Only early stopping completes a run short of its epochs (a user's Stop ends it as 'stopped').

@@ -141,6 +141,17 @@ describe('run-state reducer', () => {
     expect(reduceRun(done, { type: 'paused' }).phase).toBe('stopped');
   });
 
+  it('time spent paused is left out of the ETA', () => {
+    // 100 ms per step, then a 60 s pause after step 2 (renderer clock), then steps 3 and 4 at the same pace.
+    let st = replayRun(R, [started(1000), batch(1, 2, 0.1, 1100), batch(2, 1.9, 0.2, 1200)]);
+    st = reduceRun(st, { type: 'paused', at: 50_000 });
+    st = reduceRun(st, { type: 'resumed', at: 110_000 });
+    st = [batch(3, 1.8, 0.3, 61_300), batch(4, 1.7, 0.4, 61_400)].reduce(reduceRun, st);
+    expect(st.pausedMs).toBe(60_000);
+    // 4 of 8 steps in 400 ms of training: 400 ms left, not the 61 s the wall clock would give.
+    expect(runProgress(st).etaMs).toBeCloseTo(400);
+  });
+
   it('a start error fails the run before any event, with the message in the logs', () => {
     const actions: RunAction[] = [{ type: 'startFailed', message: "Input 'image' expects [28, 28, 1] but dataset 'iris' yields [4]", time: 1 }];
     const st = replayRun(R, actions);
