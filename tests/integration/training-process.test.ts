@@ -66,8 +66,15 @@ describe('training in a child process', () => {
     const logs: string[] = [];
     let gapDuringPause = false;
     let last = 0;
+    // Each epoch's samples/s as its last batch reports it.
+    const rates = new Map<number, number>();
+    const durations = new Map<number, number>();
+    let samplesPerEpoch = 0;
     for await (const e of run.events) {
       types.push(e.type);
+      if (e.type === 'runStarted') samplesPerEpoch = e.samplesPerEpoch;
+      if (e.type === 'batch') rates.set(e.epoch, e.samplesPerSecond);
+      if (e.type === 'epoch') durations.set(e.epoch, e.durationMs);
       if (e.type === 'log') logs.push(e.message);
       if (e.type === 'batch' && last && e.time - last > 500) gapDuringPause = true;
       if (e.type === 'batch') last = e.time;
@@ -82,6 +89,12 @@ describe('training in a child process', () => {
     expect(paused, logs.join('\n')).toBeTruthy();
     expect(Number(paused![1])).toBeGreaterThanOrEqual(3);
     expect(logs.some((m) => /^resumed after \d+\.\d s$/.test(m))).toBe(true);
+    // The pause is not counted as training time: the paused epoch's samples/s is over at most its duration less
+    // the pause (the log rounds the pause to 0.1 s, hence the 60 ms slack). Counted in, the rate could not exceed samples / pause.
+    const pausedEpoch = Number(paused![1]);
+    const pauseMs = Number(/^resumed after (\d+\.\d) s$/.exec(logs.find((m) => m.startsWith('resumed'))!)![1]) * 1000;
+    const epochMs = durations.get(pausedEpoch)!;
+    expect(rates.get(pausedEpoch)! * ((epochMs - pauseMs + 60) / 1000)).toBeGreaterThanOrEqual(samplesPerEpoch * 0.999);
     expect(types[0]).toBe('runStarted');
     expect(types.at(-1)).toBe('runFinished');
     expect(types.filter((t) => t === 'epoch')).toHaveLength(40);
