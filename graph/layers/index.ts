@@ -16,6 +16,7 @@ export * from './types.js';
 export { ACTIVATIONS } from './common.js';
 export { LOSSES, METRICS } from './io.js';
 export { defaultParams, normalizeParams } from './params.js';
+export { OTHER_NAMES } from './other-names.js';
 
 function isLayerDef(x: unknown): x is LayerDef {
   return typeof x === 'object' && x !== null && 'id' in x && 'inferShape' in x && 'inputs' in x;

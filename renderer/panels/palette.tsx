@@ -1,28 +1,35 @@
 import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent } from 'react';
 import { snakeCase } from '../../graph/codegen/python.js';
-import { CATEGORIES, LAYERS, type LayerDef } from '../../graph/layers/index.js';
+import { CATEGORIES, LAYERS, OTHER_NAMES, type LayerDef } from '../../graph/layers/index.js';
 import { addLayer } from '../app/commands.js';
 import { categoryHue } from '../app/format.js';
 import { LAYER_MIME } from '../canvas/canvas.js';
 import { useUi } from '../store/ui-store.js';
 
-/** Layer kinds matching a search: by id, label, category or description words; best matches first. */
+// Among equally good matches, the kinds most networks use come first ("conv" + Enter adds a Conv2D, "pool" a MaxPooling2D).
+const COMMON_FIRST = ['Dense', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'BatchNormalization', 'Activation', 'LSTM', 'Embedding', 'Add', 'Concatenate', 'GlobalAveragePooling2D', 'LayerNormalization', 'MultiHeadAttention'];
+
+function commonness(id: string): number {
+  const i = COMMON_FIRST.indexOf(id);
+  return i < 0 ? COMMON_FIRST.length : i;
+}
+
+/** Layer kinds matching a search: by id, label, PyTorch's or other common names, category or description words; best matches first. */
 export function searchLayers(query: string, layers: readonly LayerDef[] = LAYERS): LayerDef[] {
   const q = query.trim().toLowerCase();
   if (!q) return [...layers];
   const scored: [LayerDef, number][] = [];
   for (const def of layers) {
-    const label = def.label.toLowerCase();
-    const id = def.id.toLowerCase();
+    const names = [def.label, def.id, ...(OTHER_NAMES[def.id] ?? [])].map((n) => n.toLowerCase());
     let score = -1;
-    if (label === q || id === q) score = 0;
-    else if (label.startsWith(q) || id.startsWith(q)) score = 1;
-    else if (label.includes(q) || id.includes(q)) score = 2;
+    if (names.includes(q)) score = 0;
+    else if (names.some((n) => n.startsWith(q))) score = 1;
+    else if (names.some((n) => n.includes(q))) score = 2;
     else if (def.category.toLowerCase().includes(q)) score = 3;
     else if (def.description.toLowerCase().includes(q)) score = 4;
     if (score >= 0) scored.push([def, score]);
   }
-  return scored.sort((a, b) => a[1] - b[1]).map(([d]) => d);
+  return scored.sort((a, b) => a[1] - b[1] || commonness(a[0].id) - commonness(b[0].id)).map(([d]) => d);
 }
 
 function onDragStart(e: DragEvent, def: LayerDef): void {

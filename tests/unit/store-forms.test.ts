@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getLayer, LAYERS } from '../../graph/layers/index.js';
+import { getLayer, LAYERS, OTHER_NAMES } from '../../graph/layers/index.js';
 import type { ParamSpec } from '../../graph/layers/index.js';
 import { parseParam, formatParam } from '../../renderer/panels/inspector.js';
 import { searchLayers } from '../../renderer/panels/palette.js';
@@ -39,6 +39,31 @@ describe('palette search', () => {
     expect(searchLayers('pooling').length).toBeGreaterThan(3);
     expect(searchLayers('').length).toBe(LAYERS.length);
     expect(searchLayers('zzzz-no-such')).toEqual([]);
+  });
+
+  it('puts the kind most networks use first among equal matches', () => {
+    expect(searchLayers('conv')[0]!.id).toBe('Conv2D');
+    expect(searchLayers('pool')[0]!.id).toBe('MaxPooling2D');
+    expect(searchLayers('norm')[0]!.id).toBe('BatchNormalization');
+    // An exact name still wins over a common kind.
+    expect(searchLayers('conv1d')[0]!.id).toBe('Conv1D');
+  });
+
+  it("finds Keras kinds by PyTorch's names", () => {
+    const first = (q: string) => searchLayers(q)[0]?.id;
+    expect(first('Linear')).toBe('Dense');
+    expect(first('fc')).toBe('Dense');
+    expect(first('MaxPool2d')).toBe('MaxPooling2D');
+    expect(first('AvgPool2d')).toBe('AveragePooling2D');
+    expect(first('BatchNorm2d')).toBe('BatchNormalization');
+    expect(first('ConvTranspose2d')).toBe('Conv2DTranspose');
+    expect(first('LayerNorm')).toBe('LayerNormalization');
+    expect(first('AdaptiveAvgPool2d')).toBe('GlobalAveragePooling2D');
+    expect(first('cat')).toBe('Concatenate');
+  });
+
+  it('names only registered layer kinds in the other-names table', () => {
+    for (const id of Object.keys(OTHER_NAMES)) expect(getLayer(id)?.id, id).toBe(id);
   });
 });
 

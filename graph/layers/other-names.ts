@@ -1,0 +1,38 @@
+/**
+ * Names users coming from PyTorch (or common shorthand) type for a layer kind, by layer id: the palette and
+ * quick-add find the Keras kind by them. Case does not matter.
+ */
+export const OTHER_NAMES: Readonly<Record<string, readonly string[]>> = {
+  Dense: ['Linear', 'fc', 'fully connected', 'LazyLinear'],
+  Activation: ['Sigmoid', 'Tanh', 'GELU', 'SiLU', 'Swish', 'SELU', 'Softplus'],
+  Conv1D: ['Conv1d'],
+  Conv2D: ['Conv2d'],
+  Conv2DTranspose: ['ConvTranspose2d', 'deconvolution'],
+  DepthwiseConv2D: ['depthwise'],
+  SeparableConv2D: ['depthwise separable'],
+  MaxPooling1D: ['MaxPool1d'],
+  MaxPooling2D: ['MaxPool2d'],
+  AveragePooling1D: ['AvgPool1d'],
+  AveragePooling2D: ['AvgPool2d'],
+  GlobalAveragePooling1D: ['AdaptiveAvgPool1d'],
+  GlobalAveragePooling2D: ['AdaptiveAvgPool2d', 'GAP'],
+  GlobalMaxPooling1D: ['AdaptiveMaxPool1d'],
+  GlobalMaxPooling2D: ['AdaptiveMaxPool2d'],
+  UpSampling2D: ['Upsample'],
+  ZeroPadding2D: ['ZeroPad2d'],
+  BatchNormalization: ['BatchNorm1d', 'BatchNorm2d', 'batchnorm', 'BN'],
+  LayerNormalization: ['LayerNorm'],
+  SpatialDropout1D: ['Dropout1d'],
+  SimpleRNN: ['RNN'],
+  Embedding: ['nn.Embedding'],
+  PositionalEmbedding: ['TokenAndPositionEmbedding', 'position embedding'],
+  MultiHeadAttention: ['MultiheadAttention', 'MHA', 'self-attention', 'cross-attention'],
+  TransformerEncoderBlock: ['TransformerEncoderLayer', 'BERT'],
+  TransformerDecoderBlock: ['TransformerDecoderLayer', 'GPT'],
+  Concatenate: ['cat', 'concat'],
+  Add: ['residual', 'skip connection', 'sum'],
+  Multiply: ['mul', 'product'],
+  Reshape: ['view', 'Unflatten'],
+  Permute: ['transpose'],
+  Resizing: ['interpolate', 'resize'],
+};
