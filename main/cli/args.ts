@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { BACKENDS } from '../../graph/document.js';
 import { CliError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -70,4 +71,11 @@ export function numberOption(command: string, name: string, value: string | unde
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`tensorloom ${command}: --${name} must be a number greater than 0 (got '${value}')`);
   return n;
+}
+
+/** A --backend value checked before any model is loaded, or a clear error naming the option and its choices. */
+export function backendOption(command: string, value: string | undefined): (typeof BACKENDS)[number] | undefined {
+  if (value === undefined) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new CliError(`tensorloom ${command}: --backend must be one of ${BACKENDS.join(', ')} (got '${value}')`);
+  return value as (typeof BACKENDS)[number];
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { datasetRefFromArg, DatasetError } from '../datasets/index.js';
 import { evaluateRun } from '../training/evaluate.js';
-import { parseCommandArgs } from './args.js';
+import { backendOption, parseCommandArgs } from './args.js';
 import { CliError } from './errors.js';
 import type { Command } from './index.js';
 
@@ -24,6 +24,7 @@ const command: Command = {
     // They choose columns of a CSV given with --data; the run's own dataset is read as it was trained.
     if (!values.data && (values.target !== undefined || values['text-column'] !== undefined))
       throw new CliError(`tensorloom evaluate: --target and --text-column name columns of a CSV file given with --data; give --data FILE.csv too, or leave them out`);
+    const backend = backendOption('evaluate', values.backend);
     let data;
     try {
       if (values.data) data = await datasetRefFromArg(values.data, { ...(values.target ? { target: values.target } : {}), ...(values['text-column'] ? { textColumn: values['text-column'] } : {}) });
@@ -33,7 +34,7 @@ const command: Command = {
     }
     let result;
     try {
-      result = await evaluateRun(resolve(positionals[0]!), { ...(data ? { data } : {}), ...(values.backend ? { backend: values.backend } : {}) });
+      result = await evaluateRun(resolve(positionals[0]!), { ...(data ? { data } : {}), ...(backend ? { backend } : {}) });
     } catch (e) {
       throw new CliError(`tensorloom evaluate: ${(e as Error).message}`, 1);
     }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { predictRun } from '../training/evaluate.js';
-import { parseCommandArgs, usageHint } from './args.js';
+import { backendOption, parseCommandArgs, usageHint } from './args.js';
 import { CliError } from './errors.js';
 import type { Command } from './index.js';
 
@@ -16,9 +16,10 @@ const command: Command = {
     }
     const [dir, ...inputs] = positionals;
     if (!dir || inputs.length === 0) throw new CliError(`tensorloom predict: expected RUN_DIR and at least one INPUT; ${usageHint('predict', USAGE)}`);
+    const backend = backendOption('predict', values.backend);
     let results;
     try {
-      results = await predictRun(resolve(dir), inputs, values.backend ? { backend: values.backend } : {});
+      results = await predictRun(resolve(dir), inputs, backend ? { backend } : {});
     } catch (e) {
       throw new CliError(`tensorloom predict: ${(e as Error).message}`, 1);
     }

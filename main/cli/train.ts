@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import type { DatasetRef } from '../../graph/document.js';
-import { BACKENDS, TrainingSchema } from '../../graph/document.js';
+import { TrainingSchema } from '../../graph/document.js';
 import type { RunStartedEvent, TrainingEvent } from '../../graph/api/training.js';
 import { datasetRefFromArg, DatasetError } from '../datasets/index.js';
 import { startTrainingProcess } from '../training/run-process.js';
-import { intOption, numberOption, parseCommandArgs, usageHint } from './args.js';
+import { backendOption, intOption, numberOption, parseCommandArgs, usageHint } from './args.js';
 import { CliError } from './errors.js';
 import type { Command } from './index.js';
 import { readGraphFile } from './graph-file.js';
@@ -117,8 +117,7 @@ const command: Command = {
     if (positionals.length > 1) throw new CliError(`tensorloom train: expected one FILE but got ${positionals.length} (${positionals.join(', ')}); ${usageHint('train', USAGE)}`);
     const file = positionals[0];
     const graph = await readGraphFile('train', file);
-    const backend = values.backend ?? graph.training.backend;
-    if (!(BACKENDS as readonly string[]).includes(backend)) throw new CliError(`tensorloom train: --backend must be one of ${BACKENDS.join(', ')} (got '${backend}')`);
+    const backend = backendOption('train', values.backend) ?? graph.training.backend;
     const training = { ...graph.training };
     // The bounds of the graph file's own fields, so an option the run would refuse is refused here, by name.
     const bounds = TrainingSchema.shape;
@@ -167,7 +166,7 @@ const command: Command = {
         training,
         dataset,
         baseDir: dirname(resolve(file!)),
-        backend: backend as (typeof BACKENDS)[number],
+        backend,
         outDir,
         ...(limit !== undefined ? { limit } : {}),
       },

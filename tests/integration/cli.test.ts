@@ -224,6 +224,9 @@ describe('tensorloom CLI', () => {
       [['train', 'iris.tlgraph', '--lr', '-1'], /^tensorloom train: option '--lr' is followed by '-1', which reads as an option; write --lr=-1 if it is the value; see 'tensorloom train --help'$/, 2],
       [['train', 'a.tlgraph', 'b.tlgraph'], /^tensorloom train: expected one FILE but got 2 \(a\.tlgraph, b\.tlgraph\); see 'tensorloom train --help'$/, 2],
       [['predict', 'run'], /^tensorloom predict: expected RUN_DIR and at least one INPUT; see 'tensorloom predict --help'$/, 2],
+      // --backend is checked by name before any run folder or model is read, as train does.
+      [['predict', 'no-run', '1,2,3,4', '--backend', 'tpu'], /^tensorloom predict: --backend must be one of auto, gpu, node, wasm, cpu \(got 'tpu'\)$/, 2],
+      [['evaluate', 'no-run', '--backend', 'tpu'], /^tensorloom evaluate: --backend must be one of auto, gpu, node, wasm, cpu \(got 'tpu'\)$/, 2],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(...args)));
     results.forEach((r, i) => expectOneLineError(r, cases[i]![1], cases[i]![2]));
