@@ -90,7 +90,8 @@ export function DatasetPanel() {
             </figure>
           ) : s.kind === 'text' ? (
             <div key={i} className="tl-snippet">
-              {s.label && <b>{s.label}</b>} {s.text.slice(0, 200)}
+              {/* A language model's target is its own text shifted by one character: shown, it read 'ashlee. .ashlee'. */}
+              {s.label && description?.task !== 'languageModel' && <b>{s.label}</b>} {s.text.slice(0, 200)}
             </div>
           ) : null,
         )}

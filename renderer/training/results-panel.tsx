@@ -47,13 +47,15 @@ export function ConfusionMatrix({ classNames, matrix }: { classNames: string[]; 
   );
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Validation samples with predicted and true labels; mistakes first and highlighted. */
 export function SamplesGrid({ samples }: { samples: RunResults['samples'] }) {
   const sorted = [...samples].sort((a, b) => Number(a.correct) - Number(b.correct));
   return (
     <div className="tl-samples" data-testid="validation-samples">
       <div className="tl-section-title">
-        Validation samples · {samples.filter((s) => !s.correct).length} mistakes and {samples.filter((s) => s.correct).length} correct (a selection)
+        Validation samples · {plural(samples.filter((s) => !s.correct).length, 'mistake')} and {samples.filter((s) => s.correct).length} correct (a selection)
       </div>
       <div className="tl-samples-grid">
         {sorted.map((s, i) => (

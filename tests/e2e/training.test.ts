@@ -191,7 +191,7 @@ describe('training in the window', () => {
     const wrong = await grid.locator('figure.wrong').count();
     expect(shown).toBe(16 + wrong);
     expect(wrong).toBeGreaterThan(0);
-    expect(await grid.textContent()).toContain(`${wrong} mistakes and ${shown - wrong} correct`);
+    expect(await grid.textContent()).toContain(`${wrong} mistake${wrong === 1 ? '' : 's'} and ${shown - wrong} correct`);
   });
 
   it('tries the model on a dropped digit: the top classes with probabilities', async () => {
@@ -473,6 +473,10 @@ describe('training in the window', () => {
     await tid('own-data-use').click();
     await expect.poll(() => tid('dataset-preview').locator('.tl-snippet').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.locator('.tl-data dl').textContent()).toMatch(/languageModel/);
+    // Each snippet is the text once: the target (the same text shifted by one character) is not printed before it.
+    const snippet = (await tid('dataset-preview').locator('.tl-snippet').first().textContent())!.trim();
+    expect(await tid('dataset-preview').locator('.tl-snippet b').count()).toBe(0);
+    expect((await readFile(join(app.workspace, 'data', 'corpus.txt'), 'utf8')).replace(/\s+/g, ' ')).toContain(snippet.replace(/\s+/g, ' ').slice(0, 20));
     // A path that is not there names the file.
     await tid('own-data-path').fill('data/missing.txt');
     await tid('own-data-use').click();
