@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { DatasetRef } from '../../graph/document.js';
 import { TrainingSchema } from '../../graph/document.js';
 import type { RunStartedEvent, TrainingEvent } from '../../graph/api/training.js';
+import { inferGraph } from '../../graph/infer.js';
 import { datasetRefFromArg, DatasetError } from '../datasets/index.js';
 import { startTrainingProcess } from '../training/run-process.js';
 import { backendOption, intOption, numberOption, parseCommandArgs, usageHint } from './args.js';
@@ -117,6 +118,13 @@ const command: Command = {
     if (positionals.length > 1) throw new CliError(`tensorloom train: expected one FILE but got ${positionals.length} (${positionals.join(', ')}); ${usageHint('train', USAGE)}`);
     const file = positionals[0];
     const graph = await readGraphFile('train', file);
+    // Refused here, in one line naming the file, before a training process is started for it.
+    const errors = inferGraph(graph).diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      const shown = errors.slice(0, 3).map((d) => d.message);
+      if (errors.length > 3) shown.push(`and ${errors.length - 3} more (tensorloom validate lists them)`);
+      throw new CliError(`tensorloom train: '${file}': the graph has ${plural(errors.length, 'error', 'errors')}; fix ${errors.length === 1 ? 'it' : 'them'} before training: ${shown.join('; ')}`, 1);
+    }
     const backend = backendOption('train', values.backend) ?? graph.training.backend;
     const training = { ...graph.training };
     // The bounds of the graph file's own fields, so an option the run would refuse is refused here, by name.

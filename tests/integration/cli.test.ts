@@ -224,6 +224,8 @@ describe('tensorloom CLI', () => {
       [['train', 'iris.tlgraph', '--lr', '-1'], /^tensorloom train: option '--lr' is followed by '-1', which reads as an option; write --lr=-1 if it is the value; see 'tensorloom train --help'$/, 2],
       [['train', 'a.tlgraph', 'b.tlgraph'], /^tensorloom train: expected one FILE but got 2 \(a\.tlgraph, b\.tlgraph\); see 'tensorloom train --help'$/, 2],
       [['predict', 'run'], /^tensorloom predict: expected RUN_DIR and at least one INPUT; see 'tensorloom predict --help'$/, 2],
+      // An invalid graph is refused in one line naming the file, before any training process starts.
+      [['train', 'bad-param.tlgraph'], /^tensorloom train: 'bad-param\.tlgraph': the graph has 1 error; fix it before training: Dense 'fc' param 'units' must be at least 1 \(got 0\)$/, 1],
       // --backend is checked by name before any run folder or model is read, as train does.
       [['predict', 'no-run', '1,2,3,4', '--backend', 'tpu'], /^tensorloom predict: --backend must be one of auto, gpu, node, wasm, cpu \(got 'tpu'\)$/, 2],
       [['evaluate', 'no-run', '--backend', 'tpu'], /^tensorloom evaluate: --backend must be one of auto, gpu, node, wasm, cpu \(got 'tpu'\)$/, 2],
