@@ -13,7 +13,7 @@ export interface PythonOptions {
 }
 
 const PY_RESERVED = new Set([
-  'keras', 'layers', 'model', 'build_model', 'TRAINING', 'DATASET',
+  'keras', 'layers', 'model', 'build_model', 'TRAINING', 'DATASET', 'CALLBACKS',
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except',
   'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while',
   'with', 'yield', 'match', 'case', 'type', 'print', 'len', 'range', 'list', 'dict', 'tuple', 'input', 'next', 'sum', 'max', 'min', 'id',
@@ -212,7 +212,15 @@ export function generatePython(graph: Graph, options: PythonOptions = {}): strin
   lines.push('');
   lines.push(`# Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in "${commentText(t.dataset.name)}" dataset)` : ''}.`);
   lines.push(`TRAINING = ${pyLiteral({ batch_size: t.batchSize, epochs: t.epochs, validation_split: t.validationSplit, shuffle: t.shuffle, seed: t.seed })}`);
-  lines.push(`DATASET = ${pyLiteral(t.dataset)}`, '', '');
+  lines.push(`DATASET = ${pyLiteral(t.dataset)}`);
+  if (t.earlyStopping.enabled) {
+    const es = t.earlyStopping;
+    // Keras logs metric 'accuracy' as 'accuracy' / 'val_accuracy' where tfjs writes 'acc' / 'val_acc'.
+    const monitor = es.monitor.replace(/(^|_)acc$/, '$1accuracy');
+    lines.push('# Early stopping saved with the graph: pass it to model.fit(..., callbacks=CALLBACKS).');
+    lines.push(`CALLBACKS = [keras.callbacks.EarlyStopping(monitor=${pyLiteral(monitor)}, patience=${es.patience}, min_delta=${pyLiteral(es.minDelta)}, restore_best_weights=${pyLiteral(es.restoreBestWeights)})]`);
+  }
+  lines.push('', '');
   lines.push('def build_model():', '    """Builds and compiles the model."""', ...body, '', '');
   lines.push('if __name__ == "__main__":', '    build_model().summary()');
   return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;

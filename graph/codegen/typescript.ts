@@ -94,7 +94,7 @@ export function generateTypeScript(graph: Graph, options: TypeScriptOptions = {}
   lines.push('');
   lines.push(`/** Training settings saved with the graph${t.dataset?.kind === 'builtin' ? ` (Tensorloom's built-in '${commentText(t.dataset.name)}' dataset)` : ''}. */`);
   lines.push(
-    `export const training = ${jsLiteral({ optimizer: t.optimizer, learningRate: t.learningRate, batchSize: t.batchSize, epochs: t.epochs, validationSplit: t.validationSplit, shuffle: t.shuffle, seed: t.seed, dataset: t.dataset })};`,
+    `export const training = ${jsLiteral({ optimizer: t.optimizer, learningRate: t.learningRate, batchSize: t.batchSize, epochs: t.epochs, validationSplit: t.validationSplit, shuffle: t.shuffle, seed: t.seed, dataset: t.dataset, ...(t.earlyStopping.enabled ? { earlyStopping: { monitor: t.earlyStopping.monitor, patience: t.earlyStopping.patience, minDelta: t.earlyStopping.minDelta, restoreBestWeights: t.earlyStopping.restoreBestWeights } } : {}) })};`,
   );
   lines.push('');
   if (usesHuber) {

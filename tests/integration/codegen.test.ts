@@ -202,6 +202,18 @@ describe('Python export', () => {
     expect(code).toBe(readFileSync(golden, 'utf8'));
   });
 
+  it("carries the graph's early stopping as Keras' EarlyStopping callback (Keras log names) and in the TypeScript settings", async () => {
+    const g = TEMPLATES.find((t) => t.name === 'iris-mlp')!.build();
+    expect(generatePython(g)).not.toContain('CALLBACKS');
+    g.training.earlyStopping = { enabled: true, monitor: 'val_acc', patience: 4, minDelta: 0.001, restoreBestWeights: false };
+    const py = generatePython(g);
+    expect(py).toContain('CALLBACKS = [keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=4, min_delta=0.001, restore_best_weights=False)]');
+    const file = join(work, 'early.py');
+    writeFileSync(file, py);
+    await expect(run('python3', ['-m', 'py_compile', file])).resolves.toBeDefined();
+    expect(generateTypeScript(g)).toContain("earlyStopping: { monitor: 'val_acc', patience: 4, minDelta: 0.001, restoreBestWeights: false }");
+  });
+
   const hasPython = (() => {
     try {
       return existsSync('/usr/bin/python3') || process.env.PATH?.split(':').some((p) => existsSync(join(p, 'python3'))) === true;
