@@ -57,18 +57,54 @@ export function SamplesGrid({ samples }: { samples: RunResults['samples'] }) {
       <div className="tl-section-title">
         Validation samples · {plural(samples.filter((s) => !s.correct).length, 'mistake')} and {samples.filter((s) => s.correct).length} correct (a selection)
       </div>
-      <div className="tl-samples-grid">
-        {sorted.map((s, i) => (
-          <figure key={i} className={`tl-thumb${s.correct ? '' : ' wrong'}`} data-correct={s.correct}>
-            {s.sample.kind === 'image' ? <img src={s.sample.dataUrl} alt="" /> : <div className="tl-snippet">{s.sample.kind === 'text' ? s.sample.text.slice(0, 80) : JSON.stringify(s.sample.values).slice(0, 80)}</div>}
-            <figcaption>
-              <b>{s.predicted}</b>
-              {!s.correct && <span> (true {s.actual})</span>}
-            </figcaption>
-          </figure>
-        ))}
-      </div>
+      {sorted.length > 0 && sorted.every((s) => s.sample.kind === 'row') ? (
+        <SamplesTable samples={sorted} />
+      ) : (
+        <div className="tl-samples-grid">
+          {sorted.map((s, i) => (
+            <figure key={i} className={`tl-thumb${s.correct ? '' : ' wrong'}`} data-correct={s.correct}>
+              {s.sample.kind === 'image' ? <img src={s.sample.dataUrl} alt="" /> : <div className="tl-snippet">{s.sample.kind === 'text' ? s.sample.text.slice(0, 80) : ''}</div>}
+              <figcaption>
+                <b>{s.predicted}</b>
+                {!s.correct && <span> (true {s.actual})</span>}
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      )}
     </div>
+  );
+}
+
+/** Table rows as a table, the way the Data tab previews them, with the prediction and truth at the end. */
+function SamplesTable({ samples }: { samples: RunResults['samples'] }) {
+  const values = (s: RunResults['samples'][number]) => (s.sample.kind === 'row' ? s.sample.values : {});
+  const cols = Object.keys(values(samples[0]!));
+  return (
+    <table className="tl-table tl-samples-table">
+      <thead>
+        <tr>
+          {cols.map((c) => (
+            <th key={c}>{c}</th>
+          ))}
+          <th>predicted</th>
+          <th>true</th>
+        </tr>
+      </thead>
+      <tbody>
+        {samples.map((s, i) => (
+          <tr key={i} className={s.correct ? '' : 'wrong'} data-correct={s.correct}>
+            {cols.map((c) => (
+              <td key={c}>{String(values(s)[c] ?? '')}</td>
+            ))}
+            <td>
+              <b>{s.predicted}</b>
+            </td>
+            <td>{s.actual}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

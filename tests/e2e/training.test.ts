@@ -483,6 +483,41 @@ describe('training in the window', () => {
     await expect.poll(() => page.locator('.tl-data-facts .tl-error').first().textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/missing\.txt/);
   });
 
+  it("a model trained on the user's CSV lists its validation samples as a table with predicted and true class", async () => {
+    await page.reload();
+    await tid('template-iris-mlp').click();
+    await tid('dock-tab-training').click();
+    await tid('training-tab-data').click();
+    await page.locator('.tl-own summary').click();
+    await tid('own-data-kind').selectOption('csv');
+    await tid('own-data-path').fill('data/table.csv');
+    await tid('own-data-target').fill('kind');
+    await tid('own-data-use').click();
+    // Iris' 4 features and 3 classes become the table's 5 (one-hot colour) and 2, one click each.
+    await expect.poll(() => tid('fit-fix').count(), { timeout: 30_000 }).toBe(2);
+    await tid('fit-fix').first().click();
+    await expect.poll(() => tid('fit-fix').count()).toBe(1);
+    await tid('fit-fix').first().click();
+    await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+    await tid('train-button').click();
+    await waitPhase(/completed/);
+    await tid('training-tab-results').click();
+    const table = tid('validation-samples').locator('table');
+    await table.waitFor({ timeout: 30_000 });
+    expect(await table.locator('th').allTextContents()).toEqual(['length', 'width', 'colour', 'predicted', 'true']);
+    const rows = await table.locator('tbody tr').evaluateAll((els) => els.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [length, width, colour, predicted, actual] of rows) {
+      expect(Number(length)).toBeGreaterThan(0);
+      expect(Number(width)).toBeGreaterThan(0);
+      expect(['red', 'green', 'blue']).toContain(colour);
+      expect(['large', 'small']).toContain(predicted);
+      expect(['large', 'small']).toContain(actual);
+    }
+    expect(await tid('validation-samples').textContent()).not.toContain('{');
+    await screenshot(page, 'training-table-results');
+  });
+
   it('early stopping ends a run short of its epochs and says so: the progress text and the run log give the reason', async () => {
     await page.reload();
     // The spiral MLP trains 100 epochs by default.
