@@ -131,7 +131,15 @@ export function checkFit(graph: Graph, inference: GraphInference, info: DatasetD
         });
       else if (!same(out, want)) {
         const flat = want.length === 2 && prev && typeof prev.params.units === 'number' && out.length === 2;
-        add('error', node.id, `${label} gets ${fmt(out)} but ${ds} has targets of shape ${fmt(want)}; make the last layer produce ${fmt(want)}`, flat ? { label: `Set '${prev.name}' units to ${want[1]}`, changes: [setParam(prev, 'units', want[1])] } : null);
+        // A classifier's softmax left on a regression layer pins its output (one unit: always 1), so it goes too.
+        const softmax = flat && prev.params.activation === 'softmax';
+        const fix = flat
+          ? {
+              label: `Set '${prev.name}' units to ${want[1]}${softmax ? ' and its activation to linear' : ''}`,
+              changes: [setParam(prev, 'units', want[1]), ...(softmax ? [setParam(prev, 'activation', 'linear')] : [])],
+            }
+          : null;
+        add('error', node.id, `${label} gets ${fmt(out)} but ${ds} has targets of shape ${fmt(want)}; make the last layer produce ${fmt(want)}`, fix);
       }
     }
   }

@@ -69,6 +69,19 @@ describe('dataset fit check and one-click fixes', () => {
     expect(issues[0]!.message).toMatch(/^the graph has 1 error \(see Problems\), so its fit with dataset 'iris' is checked once it is fixed: conv1: .*rank-4/);
   });
 
+  it("iris-mlp on a regression table: the fixes give one linear unit, not a softmax over one unit (always 1)", () => {
+    const table: DatasetDescription = { name: 'regression.csv', task: 'regression', inputShape: [2], inputDtype: 'float32', targetShape: [1], classNames: null, vocabSize: null, trainSamples: 40, validationSamples: 10 };
+    let g = getTemplate('iris-mlp')!.build();
+    for (let i = 0; i < 3; i++) {
+      const fix = checkFit(g, inferGraph(g), table).find((x) => x.fix)?.fix;
+      if (!fix) break;
+      g = applyChanges(g, fix.changes);
+    }
+    expect(checkFit(g, inferGraph(g), table)).toEqual([]);
+    const last = g.nodes.find((n) => n.name === 'classes')!;
+    expect([last.params.units, last.params.activation]).toEqual([1, 'linear']);
+  });
+
   it('a regression loss on a classification dataset offers categoricalCrossentropy', () => {
     const g = mnistMlp();
     const out = g.nodes.find((n) => n.type === 'Output')!;
