@@ -121,7 +121,12 @@ export function checkFit(graph: Graph, inference: GraphInference, info: DatasetD
       }
     } else if (info.task === 'languageModel') {
       const want = [null, ...info.targetShape, info.vocabSize ?? 0];
-      if (!same(out, want)) add('error', node.id, `${label} gets ${fmt(out)} but ${ds} needs ${fmt(want)} (one score per vocabulary entry at each position)`);
+      if (!same(out, want)) {
+        // Only the vocabulary differs (the same graph on another text): the layer before the Output gets that many units.
+        const vocabOnly = out.length === want.length && same(out.slice(0, -1), want.slice(0, -1)) && prev && typeof prev.params.units === 'number';
+        const fix = vocabOnly ? { label: `Set '${prev.name}' units to ${info.vocabSize}`, changes: [setParam(prev, 'units', info.vocabSize)] } : null;
+        add('error', node.id, `${label} gets ${fmt(out)} but ${ds} needs ${fmt(want)} (one score per vocabulary entry at each position)`, fix);
+      }
     } else {
       const want = [null, ...info.targetShape];
       if (CLASS_LOSSES.has(loss))

@@ -82,6 +82,16 @@ describe('dataset fit check and one-click fixes', () => {
     expect([last.params.units, last.params.activation]).toEqual([1, 'linear']);
   });
 
+  it('names-gpt on a text with another vocabulary: the fix gives the last layer one unit per character', () => {
+    const text: DatasetDescription = { name: 'corpus.txt', task: 'languageModel', inputShape: [16], inputDtype: 'int32', targetShape: [16], classNames: null, vocabSize: 30, trainSamples: 100, validationSamples: 10 };
+    let g = getTemplate('names-gpt')!.build();
+    const [issue, ...rest] = checkFit(g, inferGraph(g), text);
+    expect(rest).toEqual([]);
+    expect(issue!.message).toMatch(/gets \[null, 16, 32\] but dataset 'corpus.txt' needs \[null, 16, 30\]/);
+    g = applyChanges(g, issue!.fix!.changes);
+    expect(checkFit(g, inferGraph(g), text)).toEqual([]);
+  });
+
   it('a regression loss on a classification dataset offers categoricalCrossentropy', () => {
     const g = mnistMlp();
     const out = g.nodes.find((n) => n.type === 'Output')!;
