@@ -1,4 +1,5 @@
 import type { DatasetDescription } from '../../graph/api/host.js';
+import { checkDatasetFit, type FitProblem } from '../../graph/compat.js';
 import type { Graph, GraphNode } from '../../graph/document.js';
 import { inferGraph, type GraphInference } from '../../graph/infer.js';
 import { product } from '../../graph/layers/common.js';
@@ -6,18 +7,19 @@ import { formatShape, type Shape } from '../../graph/shape.js';
 import { applyChanges, type Change } from '../store/changes.js';
 import { newEdgeId, newNode } from '../store/editor-store.js';
 
-// Dataset/graph compatibility as the picker shows it, before any training: the same checks (and wording) as the
-// engine's, plus a one-click fix where the fix is obvious. Fixes are editor changes, so they undo like any edit.
+// Dataset/graph compatibility as the picker shows it, before any training: the engine's own check (graph/compat.ts,
+// which the trainer runs before a run), plus a one-click fix where the fix is obvious, chosen by the problem's kind.
+// Fixes are editor changes, so they undo like any edit.
 
-/** A problem and, when obvious, the edit that fixes it. */
-export interface FitIssue {
-  severity: 'error' | 'warning';
-  nodeId: string | null;
-  message: string;
-  fix: { label: string; changes: Change[] } | null;
+/** An edit that fixes a problem, as one undo step. */
+export interface Fix {
+  label: string;
+  changes: Change[];
 }
 
-const CLASS_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy']);
+/** A problem and, when obvious, the edit that fixes it; `graphErrors` stands for the graph's own errors, which hide the rest. */
+export type FitIssue = (FitProblem | { severity: 'error'; nodeId: string | null; message: string; kind: 'graphErrors' }) & { fix: Fix | null };
+
 const fmt = (s: readonly (number | null)[]): string => formatShape(s as Shape);
 const same = (a: readonly (number | null)[], b: readonly (number | null)[]): boolean => a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
 
@@ -34,8 +36,8 @@ function feeder(graph: Graph, nodeId: string): GraphNode | null {
 const errorCount = (inference: GraphInference): number => inference.diagnostics.filter((d) => d.severity === 'error').length;
 
 /** The fix when it leaves the graph with no more errors than before; a fix that breaks a later layer is no fix. */
-function keepIfSound(graph: Graph, inference: GraphInference, fix: NonNullable<FitIssue['fix']>): FitIssue['fix'] {
-  return errorCount(inferGraph(applyChanges(graph, fix.changes))) <= errorCount(inference) ? fix : null;
+function keepIfSound(graph: Graph, inference: GraphInference, fix: Fix | null): Fix | null {
+  return fix && errorCount(inferGraph(applyChanges(graph, fix.changes))) <= errorCount(inference) ? fix : null;
 }
 
 /**
@@ -43,7 +45,7 @@ function keepIfSound(graph: Graph, inference: GraphInference, fix: NonNullable<F
  * after it need the old shape (a Conv2D fed a flat CSV of pixels) and the sizes agree, also insert a Reshape back to
  * it, as a Keras user would. Null when neither leaves the graph sound.
  */
-function inputShapeFix(graph: Graph, inference: GraphInference, node: GraphNode, shape: readonly number[], want: readonly number[]): FitIssue['fix'] {
+function inputShapeFix(graph: Graph, inference: GraphInference, node: GraphNode, shape: readonly number[], want: readonly number[]): Fix | null {
   const set = setParam(node, 'shape', [...want]);
   const plain = keepIfSound(graph, inference, { label: `Set '${node.name}' shape to ${fmt(want)}`, changes: [set] });
   if (plain) return plain;
@@ -70,90 +72,84 @@ function inputShapeFix(graph: Graph, inference: GraphInference, node: GraphNode,
   return keepIfSound(graph, inference, { label: `Set '${node.name}' shape to ${fmt(want)} and add a Reshape to ${fmt(shape)}`, changes });
 }
 
-/** Checks a graph against a dataset description; returns every problem with its fix. */
-export function checkFit(graph: Graph, inference: GraphInference, info: DatasetDescription): FitIssue[] {
-  const issues: FitIssue[] = [];
-  const ds = `dataset '${info.name}'`;
-  const add = (severity: FitIssue['severity'], nodeId: string | null, message: string, fix: FitIssue['fix'] = null) => issues.push({ severity, nodeId, message, fix });
-  const inputs = graph.nodes.filter((n) => n.type === 'Input' && inference.nodes[n.id]?.inModel !== false);
-  const outputs = graph.nodes.filter((n) => n.type === 'Output');
-  if (inputs.length === 0) add('error', null, `the graph has no Input; add an Input of shape ${fmt(info.inputShape)} for ${ds}`);
-  if (inputs.length > 1) add('error', null, `the graph has ${inputs.length} Inputs but ${ds} yields one input of shape ${fmt(info.inputShape)}; keep one Input`);
-  if (outputs.length === 0) add('error', null, 'the graph has no Output; add an Output after the last layer');
-  if (outputs.length > 1) add('error', null, `the graph has ${outputs.length} Outputs but ${ds} has one target; keep one Output`);
-
-  for (const node of inputs) {
-    const shape = (node.params.shape as number[] | undefined) ?? [];
-    const dtype = (node.params.dtype as string | undefined) ?? 'float32';
-    if (!same(shape, info.inputShape))
-      add('error', node.id, `Input '${node.name}' expects ${fmt(shape)} but ${ds} yields ${fmt(info.inputShape)}; set the Input's shape to ${fmt(info.inputShape)}`, inputShapeFix(graph, inference, node, shape, info.inputShape));
-    if (info.inputDtype === 'int32' && dtype !== 'int32')
-      add('error', node.id, `Input '${node.name}' has dtype ${dtype} but ${ds} yields int32 token ids; set the Input's dtype to int32`, { label: `Set '${node.name}' dtype to int32`, changes: [setParam(node, 'dtype', 'int32')] });
-    if (info.inputDtype === 'float32' && dtype === 'int32')
-      add('warning', node.id, `Input '${node.name}' has dtype int32 but ${ds} yields real values, which will be truncated; set the dtype to float32`, { label: `Set '${node.name}' dtype to float32`, changes: [setParam(node, 'dtype', 'float32')] });
-  }
-
-  for (const node of outputs) {
-    const ni = inference.nodes[node.id];
-    const out = ni?.outputShape;
-    const loss = String(node.params.loss ?? 'categoricalCrossentropy');
-    const label = `Output '${node.name}'`;
-    if (!out) continue; // the canvas already shows why the shape is unknown
-    const units = out[out.length - 1];
-    const prev = feeder(graph, node.id);
-    if (info.task === 'classification') {
-      const classes = info.classNames?.length ?? 0;
-      if (!CLASS_LOSSES.has(loss)) {
-        add('error', node.id, `${label} uses ${loss}, a regression loss, but ${ds} is a classification dataset with ${classes} classes; use categoricalCrossentropy`, {
-          label: `Use categoricalCrossentropy on '${node.name}'`,
-          changes: [setParam(node, 'loss', 'categoricalCrossentropy')],
-        });
-        continue;
-      }
-      if (loss === 'binaryCrossentropy') {
-        if (classes !== 2) add('error', node.id, `${label} uses binaryCrossentropy, which needs 2 classes, but ${ds} has ${classes} classes; use categoricalCrossentropy with ${classes} units`);
-        continue;
-      }
-      if (out.length !== 2) add('error', node.id, `${label} gets ${fmt(out)} but ${ds} gives one class label per sample; add a Flatten or global pooling so the Output gets [null, ${classes}]`);
-      else if (units !== classes) {
-        const fix = prev && typeof prev.params.units === 'number' ? { label: `Set '${prev.name}' units to ${classes}`, changes: [setParam(prev, 'units', classes)] } : null;
-        add('error', node.id, `${label} has ${units} units but ${ds} has ${classes} classes; give the layer before it ${classes} units`, fix);
-      }
-    } else if (info.task === 'languageModel') {
-      const want = [null, ...info.targetShape, info.vocabSize ?? 0];
-      if (!same(out, want)) {
-        // Only the vocabulary differs (the same graph on another text): the layer before the Output gets that many units.
-        const vocabOnly = out.length === want.length && same(out.slice(0, -1), want.slice(0, -1)) && prev && typeof prev.params.units === 'number';
-        const fix = vocabOnly ? { label: `Set '${prev.name}' units to ${info.vocabSize}`, changes: [setParam(prev, 'units', info.vocabSize)] } : null;
-        add('error', node.id, `${label} gets ${fmt(out)} but ${ds} needs ${fmt(want)} (one score per vocabulary entry at each position)`, fix);
-      }
-    } else {
-      const want = [null, ...info.targetShape];
-      if (CLASS_LOSSES.has(loss))
-        add('error', node.id, `loss ${loss} on ${label} needs integer class labels, but ${ds} gives real-valued targets of shape ${fmt(info.targetShape)}; use meanSquaredError`, {
-          label: `Use meanSquaredError on '${node.name}'`,
-          changes: [setParam(node, 'loss', 'meanSquaredError')],
-        });
-      else if (!same(out, want)) {
-        const flat = want.length === 2 && prev && typeof prev.params.units === 'number' && out.length === 2;
-        // A classifier's softmax left on a regression layer pins its output (one unit: always 1), so it goes too.
-        const softmax = flat && prev.params.activation === 'softmax';
-        const fix = flat
-          ? {
-              label: `Set '${prev.name}' units to ${want[1]}${softmax ? ' and its activation to linear' : ''}`,
-              changes: [setParam(prev, 'units', want[1]), ...(softmax ? [setParam(prev, 'activation', 'linear')] : [])],
-            }
-          : null;
-        add('error', node.id, `${label} gets ${fmt(out)} but ${ds} has targets of shape ${fmt(want)}; make the last layer produce ${fmt(want)}`, fix);
-      }
+/** The obvious edit for one of the engine's problems, or null when there is none (or it would break the graph). */
+function fixFor(graph: Graph, inference: GraphInference, issue: FitProblem): Fix | null {
+  const node = issue.nodeId ? graph.nodes.find((n) => n.id === issue.nodeId) : undefined;
+  if (!node) return null;
+  const prev = feeder(graph, node.id);
+  const dense = prev && typeof prev.params.units === 'number' ? prev : null;
+  const sound = (fix: Fix | null): Fix | null => keepIfSound(graph, inference, fix);
+  const useLoss = (loss: string, extra: Change[] = [], more = ''): Fix => ({ label: `Use ${loss} on '${node.name}'${more}`, changes: [setParam(node, 'loss', loss), ...extra] });
+  const metrics = (node.params.metrics as string[] | undefined) ?? [];
+  // Accuracy on real-valued targets goes with the class loss it came with: mae says how far off the values are.
+  const noAccuracy = metrics.includes('accuracy') ? [setParam(node, 'metrics', [...new Set(metrics.map((m) => (m === 'accuracy' ? 'mae' : m)))])] : [];
+  switch (issue.kind) {
+    case 'inputShape':
+      return inputShapeFix(graph, inference, node, issue.shape, issue.want);
+    case 'inputDtype':
+      return { label: `Set '${node.name}' dtype to ${issue.want}`, changes: [setParam(node, 'dtype', issue.want)] };
+    case 'vocabulary':
+      return sound({ label: `Set '${node.name}' ${issue.param} to ${issue.want}`, changes: [setParam(node, issue.param, issue.want)] });
+    case 'classLoss': {
+      // One sigmoid unit on two classes is a binary classifier; anything else is a softmax over the classes.
+      const out = inference.nodes[node.id]?.outputShape;
+      const binary = out?.length === 2 && out[1] === 1;
+      return sound(useLoss(binary ? 'binaryCrossentropy' : 'categoricalCrossentropy'));
     }
+    case 'binaryClasses':
+    case 'binaryUnits': {
+      // Keep the layer's width (binaryUnits) or give it one unit per class, and make it a softmax for categoricalCrossentropy.
+      const units = issue.kind === 'binaryClasses' ? issue.classes : 2;
+      if (issue.kind === 'binaryClasses' && !dense) return null;
+      const layer = dense ? [...(dense.params.units !== units ? [setParam(dense, 'units', units)] : []), ...(dense.params.activation !== undefined && dense.params.activation !== 'softmax' ? [setParam(dense, 'activation', 'softmax')] : [])] : [];
+      return sound(useLoss('categoricalCrossentropy', layer, layer.length ? ` and ${units} softmax units in '${dense!.name}'` : ''));
+    }
+    case 'classUnits':
+      return dense ? sound({ label: `Set '${dense.name}' units to ${issue.classes}`, changes: [setParam(dense, 'units', issue.classes)] }) : null;
+    case 'lmLoss':
+      return sound(useLoss('sparseCategoricalCrossentropy'));
+    case 'lmShape': {
+      // Only the vocabulary differs (the same graph on another text): the layer before the Output gets that many units.
+      const out = inference.nodes[node.id]?.outputShape;
+      const vocab = issue.want[issue.want.length - 1];
+      const vocabOnly = out && out.length === issue.want.length && same(out.slice(0, -1), issue.want.slice(0, -1));
+      return vocabOnly && dense ? sound({ label: `Set '${dense.name}' units to ${vocab}`, changes: [setParam(dense, 'units', vocab)] }) : null;
+    }
+    case 'realLoss':
+      return sound(useLoss('meanSquaredError', noAccuracy, noAccuracy.length ? ' and report mae, not accuracy' : ''));
+    case 'targetShape': {
+      const out = inference.nodes[node.id]?.outputShape;
+      if (!dense || issue.want.length !== 2 || out?.length !== 2) return null;
+      // A classifier's softmax left on a regression layer pins its output (one unit: always 1), so it goes too.
+      const softmax = dense.params.activation === 'softmax';
+      return sound({
+        label: `Set '${dense.name}' units to ${issue.want[1]}${softmax ? ' and its activation to linear' : ''}`,
+        changes: [setParam(dense, 'units', issue.want[1]), ...(softmax ? [setParam(dense, 'activation', 'linear')] : [])],
+      });
+    }
+    case 'accuracyMetric':
+      return { label: `Report mae instead of accuracy on '${node.name}'`, changes: noAccuracy };
+    default:
+      return null;
   }
-  // Layers whose shape is unknown were skipped above, so a graph with errors must not read as fitting.
+}
+
+/** Checks a graph against a dataset description with the engine's check; returns every problem with its fix. */
+export function checkFit(graph: Graph, inference: GraphInference, info: DatasetDescription): FitIssue[] {
+  const issues: FitIssue[] = checkDatasetFit(graph, info, inference).map((issue) => ({ ...issue, fix: fixFor(graph, inference, issue) }));
+  // Layers whose shape is unknown were skipped by the check, so a graph with errors must not read as fitting.
   const errors = inference.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const first = errors[0]!;
     const name = first.nodeName ? `${first.nodeName}: ` : '';
-    add('error', first.nodeId, `the graph has ${errors.length} error${errors.length > 1 ? 's' : ''} (see Problems), so its fit with ${ds} is checked once ${errors.length > 1 ? 'they are' : 'it is'} fixed: ${name}${first.message}`);
+    const ds = `dataset '${info.name}'`;
+    issues.push({
+      severity: 'error',
+      nodeId: first.nodeId,
+      kind: 'graphErrors',
+      message: `the graph has ${errors.length} error${errors.length > 1 ? 's' : ''} (see Problems), so its fit with ${ds} is checked once ${errors.length > 1 ? 'they are' : 'it is'} fixed: ${name}${first.message}`,
+      fix: null,
+    });
   }
   return issues;
 }

@@ -3,7 +3,9 @@ import type { DatasetDescription } from '../../graph/api/host.js';
 import type { TrainingEvent } from '../../graph/api/training.js';
 import { defaultTraining } from '../../graph/document.js';
 import { inferGraph } from '../../graph/infer.js';
-import { getTemplate } from '../../graph/templates/index.js';
+import { GraphBuilder } from '../../graph/templates/builder.js';
+import { getTemplate, TEMPLATES } from '../../graph/templates/index.js';
+import { checkCompatibility } from '../../main/datasets/index.js';
 import { applyChanges, invertChanges } from '../../renderer/store/changes.js';
 import { chartLines, chartNames, effectiveXMode } from '../../renderer/training/chart-lines.js';
 import { checkFit } from '../../renderer/training/compat-check.js';
@@ -99,6 +101,60 @@ describe('dataset fit check and one-click fixes', () => {
     const [issue] = checkFit(g, inferGraph(g), mnist);
     expect(issue!.message).toMatch(/uses meanSquaredError, a regression loss, but dataset 'mnist' is a classification dataset with 10 classes/);
     expect(issue!.fix!.label).toBe("Use categoricalCrossentropy on 'digit'");
+  });
+});
+
+describe('the Data tab runs the same fit check as the trainer', () => {
+  const spam: DatasetDescription = { name: 'spam', task: 'classification', inputShape: [128], inputDtype: 'int32', targetShape: [], classNames: ['ham', 'spam'], vocabSize: 8000, trainSamples: 900, validationSamples: 100 };
+  function classifier(inputDim: number, units: number, activation: string) {
+    const b = new GraphBuilder('t', '', null);
+    b.chain(null, [
+      ['Input', 'tokens', { shape: [128], dtype: 'int32' }],
+      ['Embedding', 'embed', { inputDim, outputDim: 8 }],
+      ['GlobalAveragePooling1D', 'pool'],
+      ['Dense', 'p', { units, activation }],
+      ['Output', 'is_spam', { loss: 'binaryCrossentropy', metrics: ['accuracy'] }],
+    ]);
+    return b.graph;
+  }
+
+  it('an Embedding smaller than the vocabulary is reported before Train (the run used to fail at start), with a fix', () => {
+    let g = classifier(1000, 1, 'sigmoid');
+    const issues = checkFit(g, inferGraph(g), spam);
+    expect(issues.map((i) => i.message)).toEqual(["Embedding 'embed' has inputDim 1000 but dataset 'spam' has a vocabulary of 8000 token ids; set inputDim to 8000"]);
+    expect(issues[0]!.fix!.label).toBe("Set 'embed' inputDim to 8000");
+    g = applyChanges(g, issues[0]!.fix!.changes);
+    expect(checkFit(g, inferGraph(g), spam)).toEqual([]);
+    expect(checkCompatibility(g, spam)).toEqual([]);
+  });
+
+  it('binaryCrossentropy on 2 softmax units is reported, and the fix keeps the units with categoricalCrossentropy', () => {
+    let g = classifier(8000, 2, 'softmax');
+    const [issue, ...rest] = checkFit(g, inferGraph(g), spam);
+    expect(rest).toEqual([]);
+    expect(issue!.message).toBe(
+      "Output 'is_spam' has 2 units but binaryCrossentropy needs one sigmoid unit (the probability of 'spam'); end the model with Dense(1, sigmoid), or keep the 2 softmax units and use categoricalCrossentropy",
+    );
+    expect(issue!.fix!.label).toBe("Use categoricalCrossentropy on 'is_spam'");
+    g = applyChanges(g, issue!.fix!.changes);
+    expect(checkFit(g, inferGraph(g), spam)).toEqual([]);
+  });
+
+  it('an autoencoder on mnist fits (its targets are its inputs), as the trainer reads it', () => {
+    const g = getTemplate('mnist-autoencoder')!.build();
+    expect(checkFit(g, inferGraph(g), mnist)).toEqual([]);
+  });
+
+  it('every template on every described dataset gets the same problems, word for word, in the window and in the trainer', () => {
+    const text: DatasetDescription = { name: 'corpus.txt', task: 'languageModel', inputShape: [16], inputDtype: 'int32', targetShape: [16], classNames: null, vocabSize: 40, trainSamples: 100, validationSamples: 10 };
+    const sine: DatasetDescription = { name: 'sine', task: 'regression', inputShape: [32, 1], inputDtype: 'float32', targetShape: [1], classNames: null, vocabSize: null, trainSamples: 100, validationSamples: 10 };
+    for (const t of TEMPLATES) {
+      const g = t.build();
+      for (const d of [mnist, iris, spam, text, sine]) {
+        const window = checkFit(g, inferGraph(g), d).filter((i) => i.kind !== 'graphErrors');
+        expect(window.map((i) => [i.severity, i.message]), `${t.name} on ${d.name}`).toEqual(checkCompatibility(g, d).map((i) => [i.severity, i.message]));
+      }
+    }
   });
 });
 
