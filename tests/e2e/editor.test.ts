@@ -681,7 +681,8 @@ describe('editing, viewing and wiring prepared documents', () => {
     await openFromWorkspace('row.tlgraph', doc('row', nodes, links));
     if (await page.locator('[data-testid="dock"].open').count()) await page.getByTestId('dock-fold').click();
     await expect.poll(() => page.locator('[data-testid="dock"].open').count()).toBe(0);
-    await page.keyboard.press('f');
+    // The fit button, not F: focus may still be in a field from an earlier test, where F is a letter.
+    await page.getByTestId('zoom-fit').click();
     await settled();
     const allInside = async () => {
       const canvas = await box('[data-testid="canvas"]');
