@@ -75,6 +75,15 @@ async function setNumber(testId: string, value: number): Promise<void> {
   await tid(testId).press('Enter');
 }
 
+/** Clicks the Data tab's two one-click fixes, one after the other, until the dataset fits the graph. */
+async function applyBothFixes(timeout: number): Promise<void> {
+  await expect.poll(() => tid('fit-fix').count(), { timeout }).toBe(2);
+  await tid('fit-fix').first().click();
+  await expect.poll(() => tid('fit-fix').count()).toBe(1);
+  await tid('fit-fix').first().click();
+  await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+}
+
 async function runRows(): Promise<string[]> {
   return page.locator('li[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
 }
@@ -380,12 +389,8 @@ describe('training in the window', () => {
     expect((await runRows()).length).toBe(before);
     // The one-click fixes are offered in the Data tab.
     await tid('training-tab-data').click();
-    await expect.poll(() => tid('fit-fix').count(), { timeout: 20_000 }).toBe(2);
     // One click per fix edits the graph through the editor (undoable); after both, iris fits and Train may run.
-    await tid('fit-fix').first().click();
-    await expect.poll(() => tid('fit-fix').count()).toBe(1);
-    await tid('fit-fix').first().click();
-    await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+    await applyBothFixes(20_000);
     expect(await tid('node-n1').textContent()).toMatch(/\[null, 4\]/);
     // The "cannot train" notice went away with the problem.
     expect(await tid('training-notice-error').count()).toBe(0);
@@ -494,11 +499,7 @@ describe('training in the window', () => {
     await tid('own-data-target').fill('kind');
     await tid('own-data-use').click();
     // Iris' 4 features and 3 classes become the table's 5 (one-hot colour) and 2, one click each.
-    await expect.poll(() => tid('fit-fix').count(), { timeout: 30_000 }).toBe(2);
-    await tid('fit-fix').first().click();
-    await expect.poll(() => tid('fit-fix').count()).toBe(1);
-    await tid('fit-fix').first().click();
-    await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
+    await applyBothFixes(30_000);
     await tid('train-button').click();
     await waitPhase(/completed/);
     await tid('training-tab-results').click();
