@@ -140,7 +140,7 @@ export async function openCsvDataset(path: string, ref: Extract<DatasetRef, { ki
         const std = s.n ? Math.sqrt(Math.max(0, s.sumSq / s.n - mean * mean)) : 1;
         return { name, kind: 'numeric' as const, mean, std: std || 1 };
       }
-      if (s.values.size > MAX_CATEGORIES) throw new DatasetError(`CSV column '${name}' in '${file}' holds text with more than ${MAX_CATEGORIES} distinct values, so it cannot be one-hot encoded; remove it, or use kind 'csvText' for a text column`);
+      if (s.values.size > MAX_CATEGORIES) throw new DatasetError(`CSV column '${name}' in '${file}' holds text with more than ${MAX_CATEGORIES} distinct values, so it cannot be one-hot encoded; if it is free text, name it as the text column (--text-column ${name} on the command line, or 'CSV with a text column' in the Data tab), or remove it`);
       return { name, kind: 'categorical' as const, values: [...s.values].sort() };
     });
     const task = ref.options?.task;

@@ -65,6 +65,14 @@ describe('CSV files', () => {
     await expect(openDataset({ kind: 'csv', path: join(FIX, 'table.csv'), target: 'species' })).rejects.toThrow("CSV file 'table.csv' has no target column 'species'; its columns are 'length', 'width', 'colour', 'kind'");
   });
 
+  it('a column of free text says how to use it as the text column', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `${i % 7},message number ${i} about something,${i % 2 ? 'spam' : 'ham'}`);
+    writeFileSync(join(tmp, 'mail.csv'), ['hour,body,label', ...rows].join('\n'));
+    await expect(openDataset({ kind: 'csv', path: 'mail.csv', target: 'label' }, { baseDir: tmp, validationSplit: 0.2, seed: 1 })).rejects.toThrow(
+      /column 'body' in 'mail.csv' holds text with more than 100 distinct values.*--text-column body on the command line, or 'CSV with a text column' in the Data tab/,
+    );
+  });
+
   it('names the line with the wrong number of values', async () => {
     const p = join(tmp, 'ragged.csv');
     writeFileSync(p, 'a,b,c\n1,2,x\n3,4\n');
