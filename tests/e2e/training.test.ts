@@ -84,6 +84,13 @@ async function applyBothFixes(timeout: number): Promise<void> {
   await expect.poll(() => tid('dataset-fit').textContent()).toMatch(/Fits the graph/);
 }
 
+/** Reloads the app (a fresh, unsaved session) and opens a template with the training dock showing. */
+async function openTemplateFresh(name: string): Promise<void> {
+  await page.reload();
+  await tid(`template-${name}`).click();
+  await tid('dock-tab-training').click();
+}
+
 async function runRows(): Promise<string[]> {
   return page.locator('li[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
 }
@@ -340,10 +347,8 @@ describe('training in the window', () => {
     await tid('prompt-input').press('Enter');
     await expect.poll(() => tid('doc-title').textContent()).toMatch(/mnist-runs/);
     await expect.poll(runRows, { timeout: 20_000 }).toEqual(before);
-    await page.reload();
     // A fresh unsaved graph lists none of them (each document has its own runs).
-    await tid('template-mnist-mlp').click();
-    await tid('dock-tab-training').click();
+    await openTemplateFresh('mnist-mlp');
     await tid('runs-list').waitFor();
     await page.waitForTimeout(500);
     expect(await runRows()).toEqual([]);
@@ -400,9 +405,7 @@ describe('training in the window', () => {
   });
 
   it('a diverging run fails with its reason next to the curves; the graph and earlier runs stay', async () => {
-    await page.reload();
-    await tid('template-sine-gru').click();
-    await tid('dock-tab-training').click();
+    await openTemplateFresh('sine-gru');
     await tid('training-tab-data').click();
     await setNumber('sample-limit', 128);
     await tid('training-tab-settings').click();
@@ -489,9 +492,7 @@ describe('training in the window', () => {
   });
 
   it("a model trained on the user's CSV lists its validation samples as a table with predicted and true class", async () => {
-    await page.reload();
-    await tid('template-iris-mlp').click();
-    await tid('dock-tab-training').click();
+    await openTemplateFresh('iris-mlp');
     await tid('training-tab-data').click();
     await page.locator('.tl-own summary').click();
     await tid('own-data-kind').selectOption('csv');
@@ -520,10 +521,8 @@ describe('training in the window', () => {
   });
 
   it('early stopping ends a run short of its epochs and says so: the progress text and the run log give the reason', async () => {
-    await page.reload();
     // The spiral MLP trains 100 epochs by default.
-    await tid('template-spiral-mlp').click();
-    await tid('dock-tab-training').click();
+    await openTemplateFresh('spiral-mlp');
     await tid('training-tab-settings').click();
     await tid('setting-early-stopping').check();
     await setNumber('setting-patience', 1);
@@ -540,9 +539,7 @@ describe('training in the window', () => {
   });
 
   it('a never-saved graph that trained comes back after a crash with its runs', async () => {
-    await page.reload();
-    await tid('template-iris-mlp').click();
-    await tid('dock-tab-training').click();
+    await openTemplateFresh('iris-mlp');
     await tid('training-tab-settings').click();
     // An edit, so the document has unsaved changes and gets a recovery copy.
     await setNumber('setting-epochs', 2);
